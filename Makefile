@@ -1,0 +1,40 @@
+# The two commands a user needs: `make run` and `make test`.
+VENV ?= .venv
+PYTHON ?= python3
+BIN := $(VENV)/bin
+
+.PHONY: run test install install-dev lint typecheck clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+## Migrate the default SQLite database and crawl every enabled source of accords.toml.
+run: install
+	$(BIN)/accords init-db
+	$(BIN)/accords crawl
+
+lint: install-dev
+	$(BIN)/ruff check crawler storage scheduler tests bench
+
+typecheck: install-dev
+	$(BIN)/mypy
+
+## Install the dev extras, lint, type-check and run the whole test suite.
+test: install-dev lint typecheck
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

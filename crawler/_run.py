@@ -1,0 +1,59 @@
+"""What one crawl of one source knows while it runs, and how it ended."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from storage.models import RunStatus
+from storage.runs import RunCounts
+
+MAX_ERRORS_KEPT = 50
+
+
+@dataclass
+class SourceRun:
+    source_id: int
+    run_id: int
+    seen_url_keys: set[str]
+    entry_points: int
+    entry_points_reached: int = 0
+    errors: list[str] = field(default_factory=list)
+    error_count: int = 0
+
+    def add_error(self, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append(message)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    status: RunStatus
+    counts: RunCounts
+    error_text: str | None
+
+
+def run_outcome(run: SourceRun, stats: dict[str, Any], finish_reason: str) -> RunOutcome:
+    """``failed`` when no entry point (feed, sitemap, start URL) answered or the crawl broke off."""
+    counts = RunCounts(
+        pages_fetched=int(stats.get("response_received_count", 0)),
+        articles_stored=int(stats.get("accords/articles_stored", 0)),
+        duplicates_skipped=int(stats.get("accords/duplicates", 0))
+        + int(stats.get("accords/skipped_seen", 0)),
+        errors=run.error_count,
+    )
+    unreachable = run.entry_points > 0 and run.entry_points_reached == 0
+    failed = unreachable or finish_reason not in ("finished", "closespider_pagecount")
+    error_lines = list(run.errors)
+    if unreachable:
+        error_lines.insert(0, "no feed, sitemap or start URL could be fetched")
+    elif finish_reason not in ("finished", "closespider_pagecount"):
+        error_lines.insert(0, f"crawl stopped: {finish_reason}")
+    if run.error_count > len(run.errors):
+        error_lines.append(f"... and {run.error_count - len(run.errors)} more errors")
+    return RunOutcome(
+        status=RunStatus.FAILED if failed else RunStatus.OK,
+        counts=counts,
+        error_text="\n".join(error_lines) or None,
+    )

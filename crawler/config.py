@@ -1,0 +1,228 @@
+"""The TOML configuration: database, topic, crawl politeness and news sources.
+
+``load_config(path)`` reads one file, validates every key and returns a frozen
+``AccordsConfig``. Anything wrong stops with a ``ConfigError`` whose message
+names the file, the source and the field. Relative paths (the SQLite database
+file) resolve against the config file's folder.
+
+Environment: ``ACCORDS_CONFIG`` (which file, default ``./accords.toml``) and
+``ACCORDS_DATABASE_URL`` (overrides ``[database] url``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from sqlalchemy.engine import make_url
+
+from crawler.urls import default_domain
+
+DEFAULT_CONFIG_FILE = "accords.toml"
+DEFAULT_DATABASE_URL = "sqlite:///data/accords.db"
+CONFIG_ENV = "ACCORDS_CONFIG"
+DATABASE_URL_ENV = "ACCORDS_DATABASE_URL"
+DEFAULT_USER_AGENT = (
+    "AccordsMonitor/0.1 (+https://github.com/accords-monitor/accords-monitor; news monitoring bot)"
+)
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+_DOMAIN = re.compile(r"^[a-z0-9.-]+(:\d{1,5})?$", re.IGNORECASE)
+
+
+class ConfigError(Exception):
+    """The configuration file is missing or invalid; the message says where and why."""
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
+        raise ValueError(f"not a valid http(s) URL: {value!r}")
+    return value
+
+
+def _domain(value: str) -> str:
+    if "/" in value or not _DOMAIN.match(value):
+        raise ValueError(f"expected a domain such as 'example.com' (optionally with ':port'), got {value!r}")
+    return value.lower()
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError(f"expected lowercase letters, digits, '-' or '_', got {value!r}")
+    return value
+
+
+def _language(value: str) -> str:
+    if not _LANGUAGE.match(value):
+        raise ValueError(f"expected an ISO 639 language code such as 'en' or 'ar', got {value!r}")
+    return value
+
+
+def _phrase(value: str) -> str:
+    if not value.strip():
+        raise ValueError("empty phrase")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+Domain = Annotated[str, AfterValidator(_domain)]
+Phrase = Annotated[str, AfterValidator(_phrase)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class DatabaseConfig(_Strict):
+    url: str = DEFAULT_DATABASE_URL
+
+
+class TopicConfig(_Strict):
+    name: str = "Abraham Accords"
+    terms: tuple[Phrase, ...] = Field(min_length=1)
+    exclude_terms: tuple[Phrase, ...] = ()
+
+
+class CrawlConfig(_Strict):
+    """Politeness settings shared by every source."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    obey_robots_txt: bool = True
+    concurrent_requests_per_domain: int = Field(default=2, ge=1, le=16)
+    download_delay: float = Field(default=0.5, ge=0)
+    download_timeout: float = Field(default=30.0, gt=0)
+    retry_times: int = Field(default=2, ge=0, le=10)
+
+
+class SourceConfig(_Strict):
+    name: Annotated[str, AfterValidator(_slug)]
+    feeds: tuple[HttpUrl, ...] = ()
+    sitemaps: tuple[HttpUrl, ...] = ()
+    start_urls: tuple[HttpUrl, ...] = ()
+    max_depth: int = Field(default=1, ge=0, le=10)
+    allowed_domains: tuple[Domain, ...] = ()
+    language: Annotated[str, AfterValidator(_language)] | None = None
+    lookback_days: int = Field(default=7, ge=1)
+    enabled: bool = True
+    schedule: str | None = None
+    keep_query_params: tuple[str, ...] = ()
+    drop_query_params: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _has_an_entry_point(self) -> SourceConfig:
+        if not (self.feeds or self.sitemaps or self.start_urls):
+            raise ValueError("needs at least one of 'feeds', 'sitemaps' or 'start_urls'")
+        return self
+
+    @property
+    def scope(self) -> tuple[str, ...]:
+        """``allowed_domains``, or by default the domains of the configured URLs."""
+        if self.allowed_domains:
+            return self.allowed_domains
+        urls = (*self.feeds, *self.sitemaps, *self.start_urls)
+        return tuple(dict.fromkeys(default_domain(url) for url in urls))
+
+
+class AccordsConfig(_Strict):
+    path: Path
+    database: DatabaseConfig = DatabaseConfig()
+    topic: TopicConfig
+    crawl: CrawlConfig = CrawlConfig()
+    sources: tuple[SourceConfig, ...] = ()
+
+    def source(self, name: str) -> SourceConfig:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(f"{self.path}: no source named {name!r} (configured: {known})")
+
+    @property
+    def enabled_sources(self) -> tuple[SourceConfig, ...]:
+        return tuple(s for s in self.sources if s.enabled)
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The config file to read: the explicit path, else ``$ACCORDS_CONFIG``, else ./accords.toml."""
+    return Path(explicit or os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG_FILE).expanduser()
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> AccordsConfig:
+    file = config_path(path)
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{file}: config file not found (pass --config PATH or set {CONFIG_ENV})"
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: not valid TOML: {exc}") from None
+    try:
+        config = AccordsConfig.model_validate({**raw, "path": file.resolve()}, strict=False)
+    except ValidationError as exc:
+        raise ConfigError(_describe(file, raw, exc)) from None
+    _check_unique_names(file, config)
+    url = os.environ.get(DATABASE_URL_ENV) or config.database.url
+    database = DatabaseConfig(url=resolve_database_url(url, file.resolve().parent))
+    return config.model_copy(update={"database": database})
+
+
+def resolve_database_url(url: str, base: Path) -> str:
+    """Make a relative SQLite file path absolute, against the config file's folder."""
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return url
+    if name.startswith("file:") or Path(name).is_absolute():
+        return url
+    return parsed.set(database=str(base / name)).render_as_string(hide_password=False)
+
+
+def _check_unique_names(file: Path, config: AccordsConfig) -> None:
+    counts = Counter(source.name for source in config.sources)
+    repeated = [name for name, count in counts.items() if count > 1]
+    if repeated:
+        raise ConfigError(f"{file}: sources: duplicate source name {repeated[0]!r}")
+
+
+def _describe(file: Path, raw: dict[str, Any], exc: ValidationError) -> str:
+    lines = [f"{file}: invalid configuration"]
+    for error in exc.errors(include_url=False):
+        where = _location(raw, error["loc"])
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        elif "input" in error and error["type"].endswith("_type"):
+            message = f"{message} (got {error['input']!r})"
+        lines.append(f"  {where}: {message}")
+    return "\n".join(lines)
+
+
+def _location(raw: dict[str, Any], loc: tuple[int | str, ...]) -> str:
+    """Render ('sources', 2, 'feeds', 0) as "source 'bbc' (sources[2]): field 'feeds[0]'"."""
+    if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
+        entries = raw.get("sources") or []
+        entry = entries[loc[1]] if loc[1] < len(entries) else {}
+        name = entry.get("name") if isinstance(entry, dict) else None
+        label = f"source {name!r} (sources[{loc[1]}])" if name else f"sources[{loc[1]}]"
+        field = _dotted(loc[2:])
+        return f"{label}: field {field!r}" if field else label
+    table, field = (str(loc[0]), _dotted(loc[1:])) if loc else ("", "")
+    return f"[{table}] field {field!r}" if field else f"field {table!r}"
+
+
+def _dotted(parts: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text

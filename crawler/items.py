@@ -1,0 +1,19 @@
+"""What the spider yields: one normalized article page, and what the pipelines add to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from crawler.normalize import NormalizedArticle
+from crawler.relevance import Verdict
+
+
+@dataclass
+class ArticleItem:
+    article: NormalizedArticle
+    #: canonical keys of every URL the page was reached at (link, redirect target, canonical).
+    url_keys: tuple[str, ...]
+    fetched_at: datetime
+    #: set by ``TopicPipeline``.
+    verdict: Verdict | None = None

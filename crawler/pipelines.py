@@ -1,0 +1,125 @@
+"""Item pipelines: judge each article against the topic, then store it.
+
+``TopicPipeline`` sets ``item.verdict``. ``StoragePipeline`` writes relevant
+articles in batches of ``ACCORDS_BATCH_SIZE`` on a dedicated database thread (so
+the crawl never waits on the database), records the URLs of off-topic articles
+so they are not downloaded again, and drops those items.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import DropItem
+
+from crawler.relevance import TopicMatcher
+from crawler.settings import BATCH_SIZE_SETTING, DEFAULT_BATCH_SIZE
+from storage.articles import ArticleRow, StoreResult, record_irrelevant, store_articles
+from storage.session import database
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from crawler.items import ArticleItem
+    from crawler.spiders.news import NewsSpider
+
+
+class TopicPipeline:
+    """Scores each article against the config's ``[topic]``. Reads no settings."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self._matcher: TopicMatcher | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TopicPipeline:
+        return cls(crawler)
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        if self._matcher is None:
+            spider: NewsSpider = self.crawler.spider  # type: ignore[assignment]
+            self._matcher = TopicMatcher(spider.config.topic)
+        article = item.article
+        item.verdict = self._matcher.judge(article.title, article.description, article.body)
+        return item
+
+
+class StoragePipeline:
+    """Batches writes to the database. Reads ``ACCORDS_BATCH_SIZE``."""
+
+    def __init__(self, crawler: Crawler, batch_size: int) -> None:
+        self.crawler = crawler
+        self.batch_size = batch_size
+        self._rows: list[ArticleRow] = []
+        self._irrelevant: list[str] = []
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accords-db")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
+        batch_size = crawler.settings.getint(BATCH_SIZE_SETTING, DEFAULT_BATCH_SIZE)
+        return cls(crawler, max(1, batch_size))
+
+    async def process_item(self, item: ArticleItem) -> ArticleItem:
+        verdict = item.verdict
+        stats = self.crawler.stats
+        assert verdict is not None and stats is not None, "TopicPipeline must run first"
+        if not verdict.relevant:
+            self._irrelevant.extend(item.url_keys)
+            stats.inc_value("accords/irrelevant")
+            reason = f"excluded by {verdict.excluded_by!r}" if verdict.excluded_by else "no topic term"
+            raise DropItem(f"not about the topic ({reason}): {item.article.url}", log_level="DEBUG")
+        self._rows.append(_row(item))
+        if len(self._rows) >= self.batch_size:
+            await self._flush()
+        return item
+
+    async def close_spider(self) -> None:
+        try:
+            await self._flush()
+        finally:
+            self._executor.shutdown(wait=True)
+
+    async def _flush(self) -> None:
+        rows, self._rows = self._rows, []
+        irrelevant, self._irrelevant = self._irrelevant, []
+        if not rows and not irrelevant:
+            return
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(self._executor, self._write, rows, irrelevant)
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value("accords/articles_stored", len(result.stored))
+        stats.inc_value("accords/duplicates", len(result.duplicates))
+
+    def _write(self, rows: list[ArticleRow], irrelevant: list[str]) -> StoreResult:
+        spider: NewsSpider = self.crawler.spider  # type: ignore[assignment]
+        db = database(spider.config.database.url)
+        with db.Session.begin() as session:
+            result = store_articles(session, spider.run.source_id, spider.run.run_id, rows)
+            record_irrelevant(session, spider.run.source_id, irrelevant)
+        return result
+
+
+def _row(item: ArticleItem) -> ArticleRow:
+    article, verdict = item.article, item.verdict
+    assert verdict is not None
+    return ArticleRow(
+        canonical_url=article.canonical_url,
+        url=article.url,
+        title=article.title,
+        body=article.body,
+        word_count=article.word_count,
+        relevance_score=verdict.score,
+        fetched_at=item.fetched_at,
+        site_name=article.site_name,
+        authors=list(article.authors),
+        published_at=article.published_at,
+        modified_at=article.modified_at,
+        language=article.language,
+        description=article.description,
+        tags=list(article.tags),
+        matched_terms=dict(verdict.matched_terms),
+        url_keys=item.url_keys,
+    )

@@ -1,0 +1,73 @@
+"""Scrapy settings for Accords Monitor (``scrapy.cfg`` points here).
+
+Politeness defaults: robots.txt obeyed, AutoThrottle on, at most 2 concurrent
+requests per domain, a 30 s download timeout, 2 retries and a User-Agent that
+names the project. The config file's ``[crawl]`` table overrides them.
+
+Project settings (all prefixed ``ACCORDS_``):
+- ``ACCORDS_CONFIG``: path of the config file (default: ``$ACCORDS_CONFIG`` or ./accords.toml);
+- ``ACCORDS_BATCH_SIZE``: articles written to the database per transaction (default 50).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from crawler.config import DEFAULT_USER_AGENT
+
+if TYPE_CHECKING:
+    from crawler.config import CrawlConfig
+
+CONFIG_SETTING = "ACCORDS_CONFIG"
+BATCH_SIZE_SETTING = "ACCORDS_BATCH_SIZE"
+DEFAULT_BATCH_SIZE = 50
+
+BOT_NAME = "accords"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+ACCORDS_CONFIG = None
+ACCORDS_BATCH_SIZE = DEFAULT_BATCH_SIZE
+
+USER_AGENT = DEFAULT_USER_AGENT
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Replaced by a scope check that also tells sites apart by port.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.SourceScopeMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.TopicPipeline": 100,
+    "crawler.pipelines.StoragePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlRunRecorder": 500,
+}
+
+
+def crawl_settings(crawl: CrawlConfig) -> dict[str, Any]:
+    """The Scrapy settings the config file's ``[crawl]`` table sets."""
+    return {
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots_txt,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_requests_per_domain,
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),
+        "DOWNLOAD_TIMEOUT": crawl.download_timeout,
+        "RETRY_TIMES": crawl.retry_times,
+    }

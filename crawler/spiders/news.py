@@ -1,0 +1,192 @@
+"""The ``news`` spider: one configured source's feeds, sitemaps and section pages.
+
+Run it with ``accords crawl SOURCE`` or ``scrapy crawl news -a source=SOURCE``.
+Settings read: ``ACCORDS_CONFIG`` (the config file; else ``$ACCORDS_CONFIG``,
+else ./accords.toml) and Scrapy's ``DOWNLOAD_MAXSIZE`` for gzipped sitemaps.
+
+Discovery: feed and sitemap entries dated before the source's
+``lookback_days`` are skipped; links on start pages (and on non-article pages
+down to ``max_depth``) are followed when they stay in the source's scope and
+look like HTML. URLs already stored or judged off-topic are not downloaded again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from crawler._feeds import FeedError, read_feed, read_sitemap
+from crawler._run import SourceRun
+from crawler.config import AccordsConfig, SourceConfig, load_config
+from crawler.items import ArticleItem
+from crawler.normalize import normalize
+from crawler.settings import CONFIG_SETTING, crawl_settings
+from crawler.urls import QueryRules, canonical_url, in_scope, looks_like_html
+from storage.articles import seen_url_keys
+from storage.migrate import is_current, upgrade
+from storage.runs import ensure_source, start_run
+from storage.session import database
+
+ENTRY_META = "accords_entry"
+#: Requests with this meta key set skip the source-scope check (configured URLs, sitemaps).
+UNSCOPED_META = "accords_unscoped"
+
+
+class NewsSpider(Spider):
+    name = "news"
+
+    config: AccordsConfig
+    source: SourceConfig
+    run: SourceRun
+    rules: QueryRules
+    oldest: datetime
+
+    def __init__(self, source: str | None = None, **kwargs: Any) -> None:
+        if not source:
+            raise ValueError("spider argument 'source' is required: scrapy crawl news -a source=NAME")
+        super().__init__(**kwargs)
+        self.source_name = source
+        self._scheduled: set[str] = set()
+        self._links = LinkExtractor(unique=True)
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        config = load_config(settings.get(CONFIG_SETTING))
+        settings.setdict(crawl_settings(config.crawl), priority="spider")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
+        spider.config = load_config(crawler.settings.get(CONFIG_SETTING))
+        spider.source = spider.config.source(spider.source_name)
+        spider.rules = QueryRules(spider.source.keep_query_params, spider.source.drop_query_params)
+        spider.oldest = datetime.now(UTC) - timedelta(days=spider.source.lookback_days)
+        return spider
+
+    async def start(self) -> AsyncIterator[Any]:
+        self.run = await asyncio.to_thread(self._open_run)
+        source = self.source
+        for urls, callback in (
+            (source.feeds, self.parse_feed),
+            (source.sitemaps, self.parse_sitemap),
+            (source.start_urls, self.parse_page),
+        ):
+            for url in urls:
+                yield Request(url, callback=callback, errback=self.on_error, dont_filter=True,
+                              meta={ENTRY_META: True, UNSCOPED_META: True})
+
+    def _open_run(self) -> SourceRun:
+        db = database(self.config.database.url)
+        if not is_current(db.engine):
+            upgrade(db.engine)
+        with db.Session.begin() as session:
+            source_id = ensure_source(session, self.source.name, self.source.language)
+            run_id = start_run(session, source_id)
+            seen = seen_url_keys(session, source_id)
+        entry_points = len(self.source.feeds) + len(self.source.sitemaps) + len(self.source.start_urls)
+        return SourceRun(source_id=source_id, run_id=run_id, seen_url_keys=seen,
+                         entry_points=entry_points)
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        self._note_entry_reached(response)
+        try:
+            entries = read_feed(response.body)
+        except FeedError as exc:
+            self._error(f"{response.url}: {exc}")
+            return
+        for entry in entries:
+            yield from self._candidate(response.urljoin(entry.url), entry.published)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        self._note_entry_reached(response)
+        max_size = int(self.settings.getint("DOWNLOAD_MAXSIZE"))
+        try:
+            document = read_sitemap(response.body, max_size=max_size)
+        except FeedError as exc:
+            self._error(f"{response.url}: {exc}")
+            return
+        for entry in document.entries:
+            url = response.urljoin(entry.url)
+            if not document.is_index:
+                yield from self._candidate(url, entry.published)
+            elif not self._too_old(entry.published):
+                yield Request(url, callback=self.parse_sitemap, errback=self.on_error,
+                              meta={UNSCOPED_META: True})
+
+    def parse_page(self, response: Response) -> Iterator[Request | ArticleItem]:
+        self._note_entry_reached(response)
+        if not isinstance(response, TextResponse):
+            self.crawler.stats.inc_value("accords/not_html")
+            return
+        article = normalize(
+            response.url,
+            response.text,
+            {str(k): str(v) for k, v in response.headers.to_unicode_dict().items()},
+            rules=self.rules,
+            language_hint=self.source.language,
+        )
+        if article.is_article:
+            reached_at = [*response.meta.get("redirect_urls", ()), response.url]
+            keys = tuple(dict.fromkeys(canonical_url(url, self.rules) for url in reached_at))
+            yield ArticleItem(article=article, url_keys=keys, fetched_at=datetime.now(UTC))
+        else:
+            self.crawler.stats.inc_value("accords/not_article")
+        depth = int(response.meta.get("depth", 0))
+        if depth < self.source.max_depth and (response.meta.get(ENTRY_META) or not article.is_article):
+            for link in self._links.extract_links(response):
+                yield from self._candidate(link.url, None)
+
+    def _candidate(self, url: str, published: datetime | None) -> Iterator[Request]:
+        """A request for a possible article page, unless it is old, foreign, not HTML or known."""
+        stats = self.crawler.stats
+        if self._too_old(published):
+            stats.inc_value("accords/skipped_old")
+            return
+        if not url.startswith(("http://", "https://")) or not looks_like_html(url):
+            return
+        if not in_scope(url, self.source.scope):
+            stats.inc_value("accords/skipped_offsite")
+            return
+        key = canonical_url(url, self.rules)
+        if key in self.run.seen_url_keys:
+            stats.inc_value("accords/skipped_seen")
+            return
+        if key in self._scheduled:
+            return
+        self._scheduled.add(key)
+        yield Request(url, callback=self.parse_page, errback=self.on_error)
+
+    def _too_old(self, published: datetime | None) -> bool:
+        return published is not None and published < self.oldest
+
+    def _note_entry_reached(self, response: Response) -> None:
+        if response.meta.get(ENTRY_META):
+            self.run.entry_points_reached += 1
+
+    def on_error(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else "?"
+        if isinstance(failure.value, HttpError):
+            self._error(f"{url}: HTTP {failure.value.response.status}")
+        elif failure.check(IgnoreRequest):
+            return
+        else:
+            self._error(f"{url}: {failure.type.__name__ if failure.type else 'error'}: "
+                        f"{failure.getErrorMessage()}")
+
+    def _error(self, message: str) -> None:
+        self.crawler.stats.inc_value("accords/errors")
+        self.logger.warning(message)
+        self.run.add_error(message)

@@ -1,0 +1,1 @@
+"""The running side: the ``accords`` command line and (later) the background service."""

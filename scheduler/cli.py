@@ -1,0 +1,199 @@
+"""The ``accords`` command line.
+
+    accords [--config PATH] [--verbose] COMMAND [OPTIONS]
+
+Commands: ``init-db``, ``crawl``, ``sources``, ``articles``, ``export``.
+The config file is ``--config``, else ``$ACCORDS_CONFIG``, else ./accords.toml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from contextlib import nullcontext
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crawler.config import AccordsConfig, ConfigError, load_config
+from scheduler._tables import render_table, shorten
+from scheduler.crawl import SourceResult, run_crawls
+from storage.articles import iter_articles, recent_articles
+from storage.export import EXPORT_FORMATS, export_record, write_export
+from storage.migrate import upgrade
+from storage.models import RunStatus
+from storage.session import database
+from storage.sources import source_summaries
+
+
+class UsageError(Exception):
+    """A command-line argument is wrong; the message names it."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="accords",
+        description="Accords Monitor: crawl news sources for one topic into a SQL database.",
+    )
+    parser.add_argument("--config", metavar="PATH",
+                        help="config file (default: $ACCORDS_CONFIG or ./accords.toml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    commands.add_parser("init-db", help="create or migrate the database to the newest schema")
+
+    crawl = commands.add_parser("crawl", help="crawl sources now (all enabled sources by default)")
+    crawl.add_argument("sources", nargs="*", metavar="SOURCE", help="source names to crawl")
+
+    commands.add_parser("sources", help="configured sources with their last run and article count")
+
+    articles = commands.add_parser("articles", help="the most recently stored articles")
+    articles.add_argument("--limit", type=_positive_int, default=20, help="how many (default 20)")
+    articles.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    export = commands.add_parser("export", help="write stored articles as JSON Lines or CSV")
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl",
+                        help="output format (default jsonl)")
+    export.add_argument("--since", type=_date, metavar="DATE",
+                        help="only articles published (or, undated, first seen) on or after DATE")
+    export.add_argument("--output", type=Path, metavar="FILE", help="write here instead of stdout")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+        handler = {
+            "init-db": cmd_init_db,
+            "crawl": cmd_crawl,
+            "sources": cmd_sources,
+            "articles": cmd_articles,
+            "export": cmd_export,
+        }[args.command]
+        return handler(config, args)
+    except (ConfigError, UsageError) as exc:
+        print(f"accords: {exc}", file=sys.stderr)
+        return 2
+
+
+def cmd_init_db(config: AccordsConfig, args: argparse.Namespace) -> int:
+    db = database(config.database.url)
+    upgrade(db.engine)
+    print(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+def cmd_crawl(config: AccordsConfig, args: argparse.Namespace) -> int:
+    sources = [config.source(name) for name in args.sources] if args.sources else list(
+        config.enabled_sources
+    )
+    if not sources:
+        raise UsageError(f"{config.path}: no enabled sources to crawl")
+    upgrade(database(config.database.url).engine)
+    print(f"crawling {len(sources)} source(s): {', '.join(s.name for s in sources)}", flush=True)
+    done: list[SourceResult] = []
+
+    def progress(result: SourceResult) -> None:
+        done.append(result)
+        print(_progress_line(len(done), len(sources), result), flush=True)
+
+    results = run_crawls(config, sources, progress, log_level="INFO" if args.verbose else "ERROR")
+    print()
+    print(render_table(
+        ["source", "status", "pages", "stored", "duplicates", "errors"],
+        [(r.source, r.status.value, r.counts.pages_fetched, r.counts.articles_stored,
+          r.counts.duplicates_skipped, r.counts.errors) for r in results],
+    ))
+    stored = sum(r.counts.articles_stored for r in results)
+    failed = [r.source for r in results if r.status is not RunStatus.OK]
+    print(f"\n{stored} new article(s) stored; {len(failed)} of {len(results)} source(s) failed"
+          + (f": {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+def _progress_line(index: int, total: int, result: SourceResult) -> str:
+    c = result.counts
+    line = (f"[{index}/{total}] {result.source}: {result.status.value} - {c.pages_fetched} pages, "
+            f"{c.articles_stored} stored, {c.duplicates_skipped} duplicates, {c.errors} errors")
+    if result.status is not RunStatus.OK and result.error_text:
+        details = result.error_text.splitlines()
+        line += "".join(f"\n    {detail}" for detail in details[:4])
+        if len(details) > 4:
+            line += f"\n    ({len(details) - 4} more in crawl_runs.error_text)"
+    return line
+
+
+def cmd_sources(config: AccordsConfig, args: argparse.Namespace) -> int:
+    db = database(config.database.url)
+    upgrade(db.engine)
+    with db.Session() as session:
+        summaries = source_summaries(session)
+    rows = []
+    for source in config.sources:
+        summary = summaries.get(source.name)
+        last_run = summary.last_run_at if summary else None
+        rows.append((
+            source.name,
+            "yes" if source.enabled else "no",
+            source.language,
+            source.schedule,
+            last_run.strftime("%Y-%m-%d %H:%M UTC") if last_run else None,
+            summary.last_status.value if summary and summary.last_status else None,
+            summary.article_count if summary else 0,
+        ))
+    print(render_table(["source", "enabled", "lang", "schedule", "last run", "status", "articles"],
+                       rows))
+    return 0
+
+
+def cmd_articles(config: AccordsConfig, args: argparse.Namespace) -> int:
+    db = database(config.database.url)
+    upgrade(db.engine)
+    with db.Session() as session:
+        articles = recent_articles(session, args.limit)
+        if args.json:
+            print(json.dumps([export_record(a) for a in articles], ensure_ascii=False, indent=2))
+            return 0
+        rows = [
+            (a.published_at.strftime("%Y-%m-%d %H:%M") if a.published_at else None,
+             a.source.name, a.language, shorten(a.title, 70), a.canonical_url)
+            for a in articles
+        ]
+    print(render_table(["published (UTC)", "source", "lang", "title", "url"], rows))
+    return 0
+
+
+def cmd_export(config: AccordsConfig, args: argparse.Namespace) -> int:
+    db = database(config.database.url)
+    upgrade(db.engine)
+    target = (
+        args.output.open("w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)
+    )
+    with db.Session() as session, target as output:
+        count = write_export(iter_articles(session, since=args.since), output, args.format)
+    if args.output:
+        print(f"{count} article(s) written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def _date(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected an ISO date such as 2026-11-01 or 2026-11-01T12:00+02:00, got {text!r}"
+        ) from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+if __name__ == "__main__":
+    sys.exit(main())

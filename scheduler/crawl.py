@@ -1,0 +1,69 @@
+"""Run crawls of configured sources in this process, reporting each source as it finishes.
+
+Twisted's reactor cannot be restarted, so ``run_crawls`` can be called once per process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
+from scrapy.settings import Settings
+
+from crawler._run import RunOutcome
+from crawler.config import AccordsConfig, SourceConfig
+from crawler.settings import CONFIG_SETTING
+from crawler.spiders.news import NewsSpider
+from storage.models import RunStatus
+from storage.runs import RunCounts
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    source: str
+    status: RunStatus
+    counts: RunCounts
+    error_text: str | None
+
+
+def crawl_settings_for(config: AccordsConfig, log_level: str) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set(CONFIG_SETTING, str(config.path), priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    return settings
+
+
+def run_crawls(
+    config: AccordsConfig,
+    sources: Sequence[SourceConfig],
+    on_finished: Callable[[SourceResult], None],
+    log_level: str = "ERROR",
+) -> list[SourceResult]:
+    """Crawl ``sources`` concurrently; ``on_finished`` is called as each one ends."""
+    process = AsyncCrawlerProcess(crawl_settings_for(config, log_level))
+    results: list[SourceResult] = []
+
+    def finished(crawler: Crawler, source: SourceConfig, task: asyncio.Task[None]) -> None:
+        result = _result(crawler, source, task)
+        results.append(result)
+        on_finished(result)
+
+    for source in sources:
+        crawler = process.create_crawler(NewsSpider)
+        task = process.crawl(crawler, source=source.name)
+        task.add_done_callback(partial(finished, crawler, source))
+    process.start()
+    return results
+
+
+def _result(crawler: Crawler, source: SourceConfig, task: asyncio.Task[None]) -> SourceResult:
+    outcome: RunOutcome | None = getattr(crawler.spider, "run_outcome", None)
+    if outcome is not None:
+        return SourceResult(source.name, outcome.status, outcome.counts, outcome.error_text)
+    error = task.exception() if not task.cancelled() else None
+    reason = f"{type(error).__name__}: {error}" if error else "the crawl ended before it started"
+    return SourceResult(source.name, RunStatus.FAILED, RunCounts(), reason)

@@ -1,0 +1,1 @@
+"""The database: models, migrations, sessions, queries and exports. No other package writes SQL."""

@@ -1,0 +1,123 @@
+"""Writing and reading articles and the URLs already decided."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from storage._upsert import insert_ignoring_conflicts
+from storage.models import Article, SeenUrl, UrlOutcome, utc_now
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One article ready to store; ``url_keys`` are every URL it was reached at."""
+
+    canonical_url: str
+    url: str
+    title: str
+    body: str
+    word_count: int
+    relevance_score: float
+    fetched_at: datetime
+    site_name: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    language: str | None = None
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    matched_terms: dict[str, Any] = field(default_factory=dict)
+    url_keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    stored: tuple[str, ...]
+    duplicates: tuple[str, ...]
+
+
+def store_articles(
+    session: Session, source_id: int, run_id: int | None, rows: Sequence[ArticleRow]
+) -> StoreResult:
+    """Insert new articles (one row per canonical URL) and remember every URL they were reached at.
+
+    A row whose canonical URL is already stored (or repeated in ``rows``) is a duplicate.
+    """
+    first: dict[str, ArticleRow] = {}
+    url_keys: dict[str, set[str]] = {}
+    for row in rows:
+        first.setdefault(row.canonical_url, row)
+        url_keys.setdefault(row.canonical_url, {row.canonical_url}).update(row.url_keys)
+    now = utc_now()
+    values = []
+    for row in first.values():
+        columns = asdict(row)
+        del columns["url_keys"]
+        values.append(
+            {**columns, "source_id": source_id, "crawl_run_id": run_id, "first_seen_at": now}
+        )
+    inserted = insert_ignoring_conflicts(
+        session, Article.__table__, values, ["canonical_url"], returning=["canonical_url"]
+    )
+    stored = {canonical_url for (canonical_url,) in inserted}
+    ids = dict(
+        session.execute(
+            select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(first))
+        ).tuples()
+    )
+    seen = [
+        {"url_key": key, "source_id": source_id, "article_id": ids.get(canonical),
+         "outcome": UrlOutcome.STORED.value, "first_seen_at": now}
+        for canonical, keys in url_keys.items()
+        for key in sorted(keys)
+    ]
+    insert_ignoring_conflicts(session, SeenUrl.__table__, seen, ["url_key"])
+    duplicates = tuple(
+        row.canonical_url
+        for row in rows
+        if not (row.canonical_url in stored and row is first[row.canonical_url])
+    )
+    return StoreResult(stored=tuple(sorted(stored)), duplicates=duplicates)
+
+
+def record_irrelevant(session: Session, source_id: int, url_keys: Iterable[str]) -> None:
+    """Remember article URLs judged off-topic, so they are not downloaded again."""
+    now = utc_now()
+    rows = [
+        {"url_key": key, "source_id": source_id, "outcome": UrlOutcome.IRRELEVANT.value,
+         "first_seen_at": now}
+        for key in dict.fromkeys(url_keys)
+    ]
+    insert_ignoring_conflicts(session, SeenUrl.__table__, rows, ["url_key"])
+
+
+def seen_url_keys(session: Session, source_id: int) -> set[str]:
+    """URL keys a crawl of this source need not download again."""
+    return set(session.scalars(select(SeenUrl.url_key).where(SeenUrl.source_id == source_id)))
+
+
+def recent_articles(session: Session, limit: int) -> list[Article]:
+    statement = (
+        select(Article)
+        .options(joinedload(Article.source))
+        .order_by(Article.first_seen_at.desc(), Article.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def iter_articles(session: Session, since: datetime | None = None) -> Iterator[Article]:
+    """All articles, in storage order, streamed in chunks.
+
+    ``since`` keeps articles published at or after it (undated ones: first seen at or after it).
+    """
+    statement = select(Article).options(joinedload(Article.source)).order_by(Article.id)
+    if since is not None:
+        statement = statement.where(func.coalesce(Article.published_at, Article.first_seen_at) >= since)
+    yield from session.scalars(statement.execution_options(yield_per=500))

@@ -1,0 +1,135 @@
+"""The tables, as SQLAlchemy 2 typed ORM models.
+
+Every schema change goes through an Alembic migration in ``storage/migrations``.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from sqlalchemy import Enum, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage._types import PortableJSON, UTCDateTime
+
+#: Stable constraint names, so migrations can refer to them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MAX_URL_LENGTH = 2048
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+intpk = Annotated[int, mapped_column(primary_key=True)]
+utc_timestamp = Annotated[datetime, mapped_column(UTCDateTime())]
+url = Annotated[str, mapped_column(String(MAX_URL_LENGTH))]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: PortableJSON, list[str]: PortableJSON}
+
+
+class RunStatus(enum.StrEnum):
+    """What became of one crawl of one source."""
+
+    RUNNING = "running"
+    OK = "ok"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    ABANDONED = "abandoned"
+
+
+class UrlOutcome(enum.StrEnum):
+    """Why an article URL need not be downloaded again."""
+
+    STORED = "stored"
+    IRRELEVANT = "irrelevant"
+
+
+def _string_enum(enum_class: type[enum.Enum]) -> Enum:
+    """Stored as its values in a VARCHAR, so adding a value needs no database type change."""
+    return Enum(enum_class, native_enum=False, length=16,
+                values_callable=lambda members: [member.value for member in members])
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[intpk]
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    language: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[utc_timestamp] = mapped_column(default=utc_now)
+
+    runs: Mapped[list[CrawlRun]] = relationship(back_populates="source")
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    canonical_url: Mapped[url] = mapped_column(unique=True)
+    url: Mapped[url]
+    site_name: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(default=list)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+    modified_at: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(16))
+    description: Mapped[str | None] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    word_count: Mapped[int]
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    relevance_score: Mapped[float]
+    matched_terms: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    first_seen_at: Mapped[utc_timestamp] = mapped_column(default=utc_now, index=True)
+    fetched_at: Mapped[utc_timestamp]
+
+    source: Mapped[Source] = relationship()
+
+
+class SeenUrl(Base):
+    """Every article URL already decided (stored or judged irrelevant): not downloaded again."""
+
+    __tablename__ = "seen_urls"
+
+    id: Mapped[intpk]
+    url_key: Mapped[url] = mapped_column(unique=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+    outcome: Mapped[UrlOutcome] = mapped_column(_string_enum(UrlOutcome))
+    first_seen_at: Mapped[utc_timestamp] = mapped_column(default=utc_now)
+
+    __table_args__ = (Index("ix_seen_urls_source_id", "source_id"),)
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    started_at: Mapped[utc_timestamp] = mapped_column(default=utc_now)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[RunStatus] = mapped_column(_string_enum(RunStatus), default=RunStatus.RUNNING)
+    pages_fetched: Mapped[int] = mapped_column(default=0)
+    articles_stored: Mapped[int] = mapped_column(default=0)
+    duplicates_skipped: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[int] = mapped_column(default=0)
+    error_text: Mapped[str | None] = mapped_column(Text)
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    source: Mapped[Source] = relationship(back_populates="runs")
+
+    __table_args__ = (Index("ix_crawl_runs_source_id_started_at", "source_id", "started_at"),)

@@ -1,0 +1,55 @@
+"""One engine and one ``sessionmaker`` per database URL.
+
+SQLite runs in WAL mode with a busy timeout and foreign keys on; PostgreSQL
+connections are checked before use so a restarted server does not break a run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+@dataclass(frozen=True)
+class Database:
+    engine: Engine
+    Session: sessionmaker[Session]
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=False)
+
+
+@cache
+def database(url: str) -> Database:
+    """The process-wide ``Database`` for ``url`` (created on first use)."""
+    engine = make_engine(url)
+    return Database(engine=engine, Session=sessionmaker(engine, expire_on_commit=False))
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, **options)
+        event.listen(engine, "connect", _configure_sqlite)
+        return engine
+    return create_engine(parsed, pool_pre_ping=True, **options)
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
