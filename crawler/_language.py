@@ -7,7 +7,7 @@ from functools import cache
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 #: Below this many characters of text, detection is unreliable and the page's declaration wins.
-MIN_DETECTION_CHARS = 200
+MIN_DETECTION_CHARS = 100
 MIN_CONFIDENCE = 0.80
 
 

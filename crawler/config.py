@@ -166,7 +166,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> AccordsConfig:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{file}: not valid TOML: {exc}") from None
     try:
-        config = AccordsConfig.model_validate({**raw, "path": file.resolve()}, strict=False)
+        config = AccordsConfig.model_validate({**_frozen(raw), "path": file.resolve()})
     except ValidationError as exc:
         raise ConfigError(_describe(file, raw, exc)) from None
     _check_unique_names(file, config)
@@ -184,6 +184,15 @@ def resolve_database_url(url: str, base: Path) -> str:
     if name.startswith("file:") or Path(name).is_absolute():
         return url
     return parsed.set(database=str(base / name)).render_as_string(hide_password=False)
+
+
+def _frozen(value: Any) -> Any:
+    """TOML arrays as tuples, so strict validation accepts them for the frozen models."""
+    if isinstance(value, dict):
+        return {key: _frozen(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return tuple(_frozen(item) for item in value)
+    return value
 
 
 def _check_unique_names(file: Path, config: AccordsConfig) -> None:

@@ -37,6 +37,8 @@ from crawler.urls import QueryRules, canonical_url, same_site
 MIN_ARTICLE_WORDS = 60
 MIN_UNDECLARED_ARTICLE_WORDS = 150
 MIN_PARAGRAPH_WORDS = 20
+#: htmldate without its "extensive" guessing (it reads a footer's copyright year as a date).
+_DATE_SEARCH = {"extensive_search": False, "original_date": True}
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ")
 
 
@@ -68,7 +70,8 @@ def normalize(
     """Normalize the page fetched from ``url`` (its final URL, after redirects)."""
     declared = _read_declared(html)
     document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False,
+        date_extraction_params=_DATE_SEARCH,
     )
     extracted: dict[str, Any] = document.as_dict() if isinstance(document, Document) else {}
     site_name = _clean_text(
@@ -202,7 +205,8 @@ def _tags(declared: Structured, extracted: dict[str, object]) -> list[str]:
     raw += declared.all("article:tag")
     for value in declared.all("news_keywords", "keywords"):
         raw += value.split(",")
-    raw += [str(tag) for tag in extracted.get("tags") or []]  # type: ignore[attr-defined]
+    for tag in extracted.get("tags") or []:  # type: ignore[attr-defined]
+        raw += str(tag).split(",")
     tags: dict[str, str] = {}
     for tag in raw:
         cleaned = _clean_text(tag)

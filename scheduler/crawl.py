@@ -6,6 +6,7 @@ Twisted's reactor cannot be restarted, so ``run_crawls`` can be called once per 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -37,6 +38,10 @@ def crawl_settings_for(config: AccordsConfig, log_level: str) -> Settings:
     return settings
 
 
+#: Loggers whose messages the end-of-source report already carries (unreachable hosts, retries).
+_REPORTED_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt", "scrapy.downloadermiddlewares.retry")
+
+
 def run_crawls(
     config: AccordsConfig,
     sources: Sequence[SourceConfig],
@@ -45,6 +50,9 @@ def run_crawls(
 ) -> list[SourceResult]:
     """Crawl ``sources`` concurrently; ``on_finished`` is called as each one ends."""
     process = AsyncCrawlerProcess(crawl_settings_for(config, log_level))
+    if log_level != "DEBUG" and logging.getLevelName(log_level) >= logging.ERROR:
+        for name in _REPORTED_LOGGERS:
+            logging.getLogger(name).setLevel(logging.CRITICAL)
     results: list[SourceResult] = []
 
     def finished(crawler: Crawler, source: SourceConfig, task: asyncio.Task[None]) -> None:

@@ -69,7 +69,7 @@ def store_articles(
     ids = dict(
         session.execute(
             select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(first))
-        ).tuples()
+        ).all()
     )
     seen = [
         {"url_key": key, "source_id": source_id, "article_id": ids.get(canonical),

@@ -26,7 +26,7 @@ def source_summaries(session: Session) -> dict[str, SourceSummary]:
             select(Source.name, func.count(Article.id))
             .join(Article, Article.source_id == Source.id, isouter=True)
             .group_by(Source.name)
-        ).tuples()
+        ).all()
     )
     latest = (
         select(CrawlRun.source_id, func.max(CrawlRun.id).label("run_id"))
@@ -39,7 +39,7 @@ def source_summaries(session: Session) -> dict[str, SourceSummary]:
             select(Source.name, CrawlRun.started_at, CrawlRun.status)
             .join(latest, latest.c.source_id == Source.id)
             .join(CrawlRun, CrawlRun.id == latest.c.run_id)
-        ).tuples()
+        ).all()
     }
     return {
         name: SourceSummary(name, count, *last_runs.get(name, (None, None)))

@@ -1,0 +1,54 @@
+"""Fixtures shared by the whole suite: databases over both backends, and the local newsroom."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from storage.migrate import upgrade
+from storage.session import make_engine
+from tests.support.databases import BACKENDS, throwaway_database
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of each backend (not migrated), dropped after the test."""
+    with throwaway_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def migrated_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One migrated database per backend for the whole session."""
+    with throwaway_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        yield url
+
+
+@pytest.fixture
+def session(migrated_database_url: str) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test."""
+    engine = make_engine(migrated_database_url)
+    connection = engine.connect()
+    transaction = connection.begin()
+    with Session(bind=connection, join_transaction_mode="create_savepoint") as db_session:
+        yield db_session
+    transaction.rollback()
+    connection.close()
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_time() -> datetime:
+    """The newsroom's "now": dates on its pages are relative to it."""
+    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)

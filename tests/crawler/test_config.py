@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crawler.config import ConfigError, load_config
+
+TOPIC = '[topic]\nterms = ["Abraham Accords"]\n'
+SOURCE = '[[sources]]\nname = "site"\nfeeds = ["https://example.com/feed.xml"]\n'
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "accords.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_defaults_and_relative_database_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ACCORDS_DATABASE_URL", raising=False)
+    config = load_config(write(tmp_path, TOPIC + SOURCE))
+    source = config.source("site")
+    assert config.database.url == f"sqlite:///{tmp_path.resolve()}/data/accords.db"
+    assert (source.max_depth, source.lookback_days, source.enabled) == (1, 7, True)
+    assert source.scope == ("example.com",)
+    assert config.crawl.concurrent_requests_per_domain == 2
+    assert config.crawl.obey_robots_txt is True
+
+
+def test_environment_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, TOPIC + SOURCE)
+    monkeypatch.setenv("ACCORDS_CONFIG", str(path))
+    monkeypatch.setenv("ACCORDS_DATABASE_URL", "postgresql+psycopg://u@db/accords")
+    config = load_config()
+    assert config.path == path.resolve()
+    assert config.database.url == "postgresql+psycopg://u@db/accords"
+
+
+def test_scope_defaults_to_hosts_with_explicit_ports(tmp_path: Path) -> None:
+    text = TOPIC + (
+        '[[sources]]\nname = "local"\nfeeds = ["http://127.0.0.1:8001/feed"]\n'
+        'start_urls = ["https://www.example.org/", "http://127.0.0.1:8001/"]\n'
+    )
+    assert load_config(write(tmp_path, text)).source("local").scope == ("127.0.0.1:8001", "example.org")
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (TOPIC + SOURCE + 'colour = "blue"\n', "source 'site' (sources[0]): field 'colour': unknown key"),
+        (TOPIC + SOURCE + "max_depth = \"2\"\n", "source 'site' (sources[0]): field 'max_depth'"),
+        (TOPIC + SOURCE + "max_depth = -1\n", "field 'max_depth': Input should be greater than or equal to 0"),
+        (TOPIC + '[[sources]]\nname = "bad"\nfeeds = ["htp:/nowhere"]\n',
+         "source 'bad' (sources[0]): field 'feeds[0]': not a valid http(s) URL: 'htp:/nowhere'"),
+        (TOPIC + SOURCE + SOURCE, "sources: duplicate source name 'site'"),
+        (TOPIC + '[[sources]]\nname = "empty"\n',
+         "source 'empty' (sources[0]): needs at least one of 'feeds', 'sitemaps' or 'start_urls'"),
+        (TOPIC + SOURCE + 'allowed_domains = ["https://example.com/"]\n',
+         "field 'allowed_domains[0]': expected a domain"),
+        (TOPIC + SOURCE + 'language = "English"\n', "field 'language': expected an ISO 639 language code"),
+        (TOPIC + '[[sources]]\nname = "Bad Name"\nfeeds = ["https://e.com/f"]\n', "field 'name'"),
+        (SOURCE, "field 'topic': required key is missing"),
+        ('[topic]\nterms = []\n' + SOURCE, "[topic] field 'terms'"),
+        (TOPIC + SOURCE + "[crawl]\ndownload_timeout = 0\n", "[crawl] field 'download_timeout'"),
+        (TOPIC + "[database]\nurl = 5\n", "[database] field 'url': Input should be a valid string (got 5)"),
+        ("[topic\n", "not valid TOML"),
+    ],
+)
+def test_invalid_config_names_file_source_and_field(tmp_path: Path, text: str, fragment: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(path) in str(error.value)
+    assert fragment in str(error.value)
+
+
+def test_missing_file_says_how_to_point_at_one(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"config file not found \(pass --config PATH or set ACCORDS_CONFIG\)"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_unknown_source_lists_configured_ones(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, TOPIC + SOURCE))
+    with pytest.raises(ConfigError, match=r"no source named 'other' \(configured: site\)"):
+        config.source("other")
+
+
+def test_shipped_config_is_valid_and_covers_the_languages() -> None:
+    config = load_config(Path(__file__).resolve().parents[2] / "accords.toml")
+    assert len(config.sources) >= 20
+    terms = set(config.topic.terms)
+    for term in ("Abraham Accords", "اتفاقيات أبراهام", "הסכמי אברהם", "accords d'Abraham",
+                 "Авраамовы соглашения"):
+        assert term in terms
+    languages = {source.language for source in config.sources}
+    assert {"en", "ar", "fr", "ru"} <= languages

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from crawler.normalize import normalize
+from crawler.urls import QueryRules
+
+PARAGRAPHS = [
+    "The signing ceremony drew delegations from four governments, and officials said the "
+    "agreement would open direct flights, trade offices and student exchanges within a year.",
+    "Analysts in the region described the step as the most significant diplomatic change in a "
+    "generation, while cautioning that public opinion in several capitals remained divided.",
+    "Business groups welcomed the announcement and said they expected new investment in "
+    "technology, tourism and agriculture once the first agreements take effect next spring.",
+]
+
+
+def page(head: str, body_extra: str = "", lang: str = "en", headline: str = "Headline") -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (
+        f'<html lang="{lang}"><head>{head}</head><body><nav><a href="/">Home</a> <a href="/world/">World</a>'
+        f"</nav><article><h1>{headline}</h1>{paragraphs}{body_extra}</article>"
+        "<footer>Copyright 2026 Example Media. All rights reserved.</footer></body></html>"
+    )
+
+
+JSONLD_HEAD = """
+<title>Gulf states mark the accords | Example Times</title>
+<link rel="canonical" href="https://www.example.com/2026/11/accords.html">
+<meta property="og:site_name" content="Example Times">
+<meta property="og:type" content="article">
+<meta property="og:description" content="Four delegations &amp; one signing.">
+<script type="application/ld+json">
+{"@context": "https://schema.org", "@graph": [
+  {"@type": "WebSite", "name": "Example Times"},
+  {"@type": ["NewsArticle"], "headline": "Gulf states mark the accords",
+   "datePublished": "2026-11-27T10:30:00+03:00", "dateModified": "2026-11-27T12:00:00+03:00",
+   "author": [{"@type": "Person", "name": "By Jane Doe"}, {"@type": "Person", "name": "Omar Haddad"},
+              {"@type": "Organization", "name": "Example Times"}],
+   "keywords": ["Diplomacy", "UAE", "diplomacy"]}]}
+</script>
+<script type="application/ld+json">{ not json </script>
+"""
+
+
+def test_jsonld_article_fields() -> None:
+    article = normalize(
+        "https://www.example.com/2026/11/accords.html?utm_source=x",
+        page(JSONLD_HEAD, headline="Gulf states mark the accords"),
+    )
+    assert article.is_article
+    assert article.canonical_url == "https://www.example.com/2026/11/accords.html"
+    assert article.title == "Gulf states mark the accords"
+    assert article.authors == ["Jane Doe", "Omar Haddad"]
+    assert article.published_at == datetime(2026, 11, 27, 7, 30, tzinfo=UTC)
+    assert article.modified_at == datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    assert article.site_name == "Example Times"
+    assert article.description == "Four delegations & one signing."
+    assert article.tags == ["Diplomacy", "UAE"]
+    assert article.language == "en"
+    assert article.body == "\n\n".join(PARAGRAPHS)
+    assert article.word_count == sum(len(p.split()) for p in PARAGRAPHS)
+
+
+META_HEAD = """
+<title>Example Times - Accords anniversary</title>
+<meta property="og:site_name" content="Example Times">
+<meta property="og:url" content="https://syndication.other.org/copy/123">
+<meta property="article:published_time" content="2026-11-26T08:00:00">
+<meta name="author" content="Jane Doe, Omar Haddad &amp; Li Wei">
+<meta name="keywords" content="accords, gulf">
+"""
+
+
+def test_meta_tags_only_page_and_offsite_og_url_ignored() -> None:
+    article = normalize("https://example.com/a?print=1", page(META_HEAD, headline="Accords anniversary"), rules=QueryRules(drop=("print",)))
+    assert article.canonical_url == "https://example.com/a"
+    assert article.title == "Accords anniversary"
+    assert article.authors == ["Jane Doe", "Omar Haddad", "Li Wei"]
+    assert article.published_at == datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+    assert article.modified_at is None
+    assert article.tags == ["accords", "gulf"]
+
+
+def test_section_page_is_not_an_article() -> None:
+    links = "".join(f'<li><a href="/story-{i}.html">Short headline number {i}</a></li>' for i in range(30))
+    html = (
+        '<html><head><title>World</title><meta property="og:type" content="website"></head>'
+        f"<body><h1>World</h1><ul>{links}</ul></body></html>"
+    )
+    assert not normalize("https://example.com/world/", html).is_article
+
+
+def test_empty_and_broken_pages_are_not_articles() -> None:
+    assert not normalize("https://example.com/x", "<html><body></body></html>").is_article
+    assert not normalize("https://example.com/y", "\x00\x01 not html").is_article
+
+
+def test_implausible_dates_are_dropped() -> None:
+    head = '<meta property="article:published_time" content="0000-00-00">'
+    head += '<meta property="article:modified_time" content="2099-01-01T00:00:00Z">'
+    french = [
+        "Les accords d'Abraham ont été signés à Washington en présence de plusieurs délégations "
+        "venues du Golfe, et les diplomates ont salué une étape historique pour la région entière.",
+    ] * 3
+    html = page(head, "".join(f"<p>{p}</p>" for p in french), lang="en")
+    article = normalize("https://example.com/fr", html)
+    assert article.published_at is None
+    assert article.modified_at is None
+
+
+def test_language_is_detected_from_the_text_over_a_wrong_declaration() -> None:
+    arabic = (
+        "<p>وقّعت الإمارات والبحرين على اتفاقيات أبراهام في البيت الأبيض، وقال مسؤولون إن الاتفاق "
+        "سيفتح الباب أمام رحلات جوية مباشرة واستثمارات جديدة وتبادل طلابي بين البلدين خلال العام المقبل.</p>"
+    ) * 3
+    html = f'<html lang="en"><body><article><h1>عنوان</h1>{arabic}</article></body></html>'
+    assert normalize("https://example.com/ar", html).language == "ar"
+    assert normalize("https://example.com/short", '<html lang="he-IL"><body><p>קצר</p></body></html>').language == "he"

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.articles import ArticleRow, iter_articles, record_irrelevant, seen_url_keys, store_articles
+from storage.models import Article, SeenUrl, UrlOutcome
+from storage.runs import ensure_source, start_run
+
+FETCHED = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+
+
+def row(canonical: str, *keys: str, published: datetime | None = None) -> ArticleRow:
+    return ArticleRow(
+        canonical_url=canonical, url=canonical + "?utm_source=x", title="Accords", body="Body text.",
+        word_count=2, relevance_score=3.0, fetched_at=FETCHED, authors=["Jane Doe"],
+        published_at=published, tags=["UAE"], matched_terms={"Abraham Accords": {"title": 1}},
+        url_keys=keys,
+    )
+
+
+def test_store_once_per_canonical_url_and_remember_every_url(session: Session) -> None:
+    source_id = ensure_source(session, "site", "en")
+    run_id = start_run(session, source_id)
+    first = store_articles(session, source_id, run_id, [
+        row("https://e.com/a", "https://e.com/old/a"),
+        row("https://e.com/a", "https://e.com/a?print=1"),
+        row("https://e.com/b"),
+    ])
+    assert first.stored == ("https://e.com/a", "https://e.com/b")
+    assert first.duplicates == ("https://e.com/a",)
+    again = store_articles(session, source_id, run_id, [row("https://e.com/b", "https://e.com/b2")])
+    assert (again.stored, again.duplicates) == ((), ("https://e.com/b",))
+
+    assert session.scalars(select(Article.canonical_url).order_by(Article.id)).all() == [
+        "https://e.com/a", "https://e.com/b"]
+    stored = session.scalars(select(Article).where(Article.canonical_url == "https://e.com/a")).one()
+    assert (stored.authors, stored.tags, stored.matched_terms) == (
+        ["Jane Doe"], ["UAE"], {"Abraham Accords": {"title": 1}})
+    assert stored.fetched_at == FETCHED
+    assert seen_url_keys(session, source_id) == {
+        "https://e.com/a", "https://e.com/old/a", "https://e.com/a?print=1", "https://e.com/b",
+        "https://e.com/b2"}
+    b2 = session.scalars(select(SeenUrl).where(SeenUrl.url_key == "https://e.com/b2")).one()
+    assert b2.article_id == session.scalars(select(Article.id).where(Article.canonical_url == "https://e.com/b")).one()
+
+
+def test_irrelevant_urls_are_remembered_once(session: Session) -> None:
+    source_id = ensure_source(session, "site", None)
+    record_irrelevant(session, source_id, ["https://e.com/sport", "https://e.com/sport"])
+    record_irrelevant(session, source_id, ["https://e.com/sport"])
+    outcomes = session.execute(select(SeenUrl.url_key, SeenUrl.outcome)).all()
+    assert outcomes == [("https://e.com/sport", UrlOutcome.IRRELEVANT)]
+
+
+def test_timestamps_come_back_aware_in_utc(session: Session) -> None:
+    source_id = ensure_source(session, "site", None)
+    local = datetime(2026, 11, 27, 10, 0, tzinfo=UTC) + timedelta(hours=0)
+    store_articles(session, source_id, None, [row("https://e.com/t", published=local.astimezone())])
+    session.expire_all()
+    article = session.scalars(select(Article)).one()
+    assert article.published_at == local
+    assert article.published_at is not None and article.published_at.utcoffset() == timedelta(0)
+
+
+def test_export_since_uses_publication_else_first_seen(session: Session) -> None:
+    source_id = ensure_source(session, "site", None)
+    old = datetime(2026, 1, 1, tzinfo=UTC)
+    store_articles(session, source_id, None, [row("https://e.com/old", published=old),
+                                              row("https://e.com/new", published=FETCHED),
+                                              row("https://e.com/undated")])
+    since = datetime(2026, 6, 1, tzinfo=UTC)
+    assert [a.canonical_url for a in iter_articles(session, since=since)] == [
+        "https://e.com/new", "https://e.com/undated"]
