@@ -160,12 +160,12 @@ class NewsSpider(Spider):
             stats.inc_value("accords/skipped_offsite")
             return
         key = canonical_url(url, self.rules)
-        if key in self.run.seen_url_keys:
-            stats.inc_value("accords/skipped_seen")
-            return
         if key in self._scheduled:
             return
         self._scheduled.add(key)
+        if key in self.run.seen_url_keys:
+            stats.inc_value("accords/skipped_seen")
+            return
         yield Request(url, callback=self.parse_page, errback=self.on_error)
 
     def _too_old(self, published: datetime | None) -> bool:

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from scheduler.cli import main
+from storage.session import make_engine
+
+CONFIG = """
+[database]
+url = "{url}"
+[topic]
+terms = ["Abraham Accords"]
+[[sources]]
+name = "site"
+feeds = ["http://127.0.0.1:9/feed.xml"]
+"""
+
+
+def write_config(tmp_path: Path, url: str = "sqlite:///data/a.db", extra: str = "") -> Path:
+    path = tmp_path / "accords.toml"
+    path.write_text(CONFIG.format(url=url) + extra, encoding="utf-8")
+    return path
+
+
+def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("init-db", "crawl", "sources", "articles", "export"):
+        assert command in out
+
+
+def test_init_db_creates_the_schema(database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(tmp_path, database_url)
+    assert main(["--config", str(config), "init-db"]) == 0
+    assert "database ready" in capsys.readouterr().out
+    engine = make_engine(database_url)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert {"sources", "articles", "seen_urls", "crawl_runs", "alembic_version"} <= tables
+    assert main(["--config", str(config), "init-db"]) == 0
+
+
+def test_relative_sqlite_path_resolves_against_the_config_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ACCORDS_DATABASE_URL", raising=False)
+    (tmp_path / "conf").mkdir()
+    config = write_config(tmp_path / "conf")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--config", str(config), "init-db"]) == 0
+    assert (tmp_path / "conf" / "data" / "a.db").is_file()
+    assert not (tmp_path / "data").exists()
+
+
+def test_bad_config_exits_2_naming_file_and_field(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(tmp_path, extra="max_depth = true\n")
+    assert main(["--config", str(config), "sources"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"accords: {config}")
+    assert "source 'site' (sources[0]): field 'max_depth'" in err
+
+
+def test_crawl_of_an_unknown_source_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = write_config(tmp_path)
+    assert main(["--config", str(config), "crawl", "nope"]) == 2
+    assert "no source named 'nope' (configured: site)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["articles", "--limit", "0"], "expected a positive number, got '0'"),
+    (["export", "--since", "yesterday"], "expected an ISO date such as 2026-11-01"),
+    (["export", "--format", "xml"], "invalid choice: 'xml'"),
+])
+def test_bad_arguments_are_named(tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+                                 fragment: str) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--config", str(write_config(tmp_path)), *argv])
+    assert exit_info.value.code == 2
+    assert fragment in capsys.readouterr().err
+
+
+def test_sources_lists_configured_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(write_config(tmp_path)), "sources"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["source", "enabled", "lang", "schedule", "last", "run", "status", "articles"]
+    assert lines[2].split() == ["site", "yes", "-", "-", "-", "-", "0"]

@@ -1,0 +1,71 @@
+"""The README documents every command, option, config key, export field and setting."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from crawler.config import AccordsConfig, CrawlConfig, DatabaseConfig, SourceConfig, TopicConfig
+from scheduler.cli import build_parser
+from storage.export import EXPORT_FIELDS
+from storage.models import Base
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    action = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+@pytest.mark.parametrize("command", sorted(_subcommands()))
+def test_every_command_and_option_is_documented(command: str) -> None:
+    assert f"`accords {command}" in README
+    for action in _subcommands()[command]._actions:
+        for option in action.option_strings:
+            if option not in ("-h", "--help"):
+                assert option in README, f"{command} {option} is not in the README"
+
+
+def test_global_options_are_documented() -> None:
+    for option in ("--config PATH", "--verbose", "ACCORDS_CONFIG", "ACCORDS_DATABASE_URL"):
+        assert option in README
+
+
+@pytest.mark.parametrize(
+    ("table", "model"),
+    [("[database]", DatabaseConfig), ("[topic]", TopicConfig), ("[crawl]", CrawlConfig),
+     ("[[sources]]", SourceConfig)],
+)
+def test_every_config_key_is_documented(table: str, model: type[BaseModel]) -> None:
+    section = README.split(f"### `{table}`", 1)[1].split("\n### ", 1)[0]
+    for key in model.model_fields:
+        assert re.search(rf"^\| `{key}` \|", section, re.MULTILINE), f"{table} {key} is not documented"
+    assert set(AccordsConfig.model_fields) - {"path"} == {"database", "topic", "crawl", "sources"}
+
+
+def test_every_export_field_is_documented() -> None:
+    section = README.split("## Export fields", 1)[1].split("\n## ", 1)[0]
+    documented = re.findall(r"^\| `(\w+)` \|", section, re.MULTILINE)
+    assert documented == list(EXPORT_FIELDS)
+
+
+def test_every_table_and_column_is_documented() -> None:
+    section = README.split("## Database schema", 1)[1].split("\n## ", 1)[0]
+    for table in Base.metadata.sorted_tables:
+        assert f"**`{table.name}`**" in section
+        for column in table.columns:
+            assert f"`{column.name}`" in section, f"{table.name}.{column.name} is not documented"
+
+
+def test_project_settings_are_documented() -> None:
+    from crawler import settings
+
+    for name in dir(settings):
+        if name.startswith("ACCORDS_"):
+            assert f"`{name}`" in README
