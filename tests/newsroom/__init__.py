@@ -1,0 +1,1 @@
+"""Local multi-site "newsroom" HTTP server used by end-to-end crawl tests."""
