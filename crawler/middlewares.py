@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.urls import in_scope
+from crawler.urls import canonical_url, in_scope
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -37,3 +37,31 @@ class SourceScopeMiddleware:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("offsite/filtered")
             raise IgnoreRequest(f"{request.url} is outside the source's domains {list(scope)}")
+
+
+class SeenRedirectMiddleware:
+    """Drop a redirect whose target is an article URL already stored or judged off-topic.
+
+    The spider skips known URLs before requesting them; this catches the ones
+    only a redirect reveals (``/old-path/story`` → ``/2026/11/story.html``).
+    Reads no settings; counts ``accords/skipped_seen``.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeenRedirectMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get("redirect_urls") or request.meta.get("accords_entry"):
+            return
+        spider = self.crawler.spider
+        run = getattr(spider, "run", None)
+        if run is None:
+            return
+        if canonical_url(request.url, spider.rules) in run.seen_url_keys:  # type: ignore[union-attr]
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value("accords/skipped_seen")
+            raise IgnoreRequest(f"{request.url} was already stored or judged off-topic")

@@ -50,6 +50,7 @@ DOWNLOADER_MIDDLEWARES = {
     # Replaced by a scope check that also tells sites apart by port.
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.middlewares.SourceScopeMiddleware": 50,
+    "crawler.middlewares.SeenRedirectMiddleware": 60,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.TopicPipeline": 100,
