@@ -1,4 +1,4 @@
-"""The language of an article: detected from its text, else declared by the page, else the hint."""
+"""Language codes: normalising declared ones and detecting one from text (py3langid)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from functools import cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-#: Below this many characters of text, detection is unreliable and the page's declaration wins.
+#: Below this many characters of text, detection is unreliable.
 MIN_DETECTION_CHARS = 100
 MIN_CONFIDENCE = 0.80
+_SAMPLE_CHARS = 5000
 
 
 @cache
@@ -17,16 +18,16 @@ def _identifier() -> LanguageIdentifier:
 
 
 def primary_subtag(code: str | None) -> str | None:
-    """'en-GB' and 'en_GB' → 'en'; empty → None."""
+    """'en-GB', 'en_GB' and 'EN' → 'en'; empty or malformed → None."""
     if not code or not code.strip():
         return None
-    return code.strip().replace("_", "-").split("-")[0].lower() or None
+    subtag = code.strip().replace("_", "-").split("-")[0].lower()
+    return subtag if subtag.isalpha() and 2 <= len(subtag) <= 3 else None
 
 
-def detect_language(text: str, declared: str | None, hint: str | None) -> str | None:
-    declared = primary_subtag(declared)
-    if len(text) >= MIN_DETECTION_CHARS:
-        language, confidence = _identifier().classify(text[:5000])
-        if confidence >= MIN_CONFIDENCE:
-            return str(language)
-    return declared or primary_subtag(hint)
+def detect_language(text: str) -> str | None:
+    """The ISO 639-1 code of ``text``, or None when it is too short or the guess is unsure."""
+    if len(text) < MIN_DETECTION_CHARS:
+        return None
+    language, confidence = _identifier().classify(text[:_SAMPLE_CHARS])
+    return str(language) if confidence >= MIN_CONFIDENCE else None

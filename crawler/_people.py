@@ -10,11 +10,11 @@ _BY = re.compile(r"^(?:by|par|von|от|автор:?|بقلم|מאת)\s+", re.IGN
 _NOT_A_NAME = re.compile(r"@|https?://|www\.|^\d+$")
 
 
-def clean_authors(raw: Iterable[str], site_name: str | None = None) -> list[str]:
-    """Person names from bylines: "By A and B", "A, B & C"; no e-mails, URLs or the site's name."""
+def clean_authors(raw: Iterable[str], organisations: Iterable[str] = ()) -> list[str]:
+    """Person names from bylines: "By A and B", "A, B & C"; no e-mails, URLs or organisation names."""
     names: list[str] = []
     seen: set[str] = set()
-    blocked = {site_name.casefold()} if site_name else set()
+    blocked = {name.casefold() for name in organisations}
     for byline in raw:
         for part in _SEPARATORS.split(" ".join(byline.split())):
             name = _BY.sub("", part).strip(" .-–—:")

@@ -1,4 +1,4 @@
-"""Structured metadata a page declares: JSON-LD, OpenGraph/``article:*``, Dublin Core, ``<time>``.
+"""Structured metadata a page declares: JSON-LD, microdata, OpenGraph/``article:*``, Dublin Core, ``<time>``.
 
 ``read_structured(tree)`` returns the raw declared values; ``crawler.normalize``
 decides which source wins for each field. Broken JSON-LD blocks are skipped.
@@ -16,9 +16,14 @@ from lxml.html import HtmlElement
 ARTICLE_TYPES = frozenset({
     "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
     "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "BlogPosting",
-    "LiveBlogPosting", "Report", "ScholarlyArticle", "SatiricalArticle", "TechArticle",
+    "LiveBlogPosting", "Report", "ScholarlyArticle", "SatiricalArticle", "TechArticle", "SocialMediaPosting",
 })
 LISTING_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "WebSite"})
+PERSON_TYPES = frozenset({"Person"})
+MICRODATA_PROPERTIES = frozenset({
+    "headline", "datePublished", "dateModified", "author", "articleSection", "keywords",
+    "image", "description", "inLanguage", "publisher",
+})
 
 
 @dataclass
@@ -27,9 +32,11 @@ class Structured:
 
     jsonld_article: dict[str, Any] | None = None
     jsonld_types: set[str] = field(default_factory=set)
+    microdata: dict[str, list[str]] = field(default_factory=dict)
     meta: dict[str, list[str]] = field(default_factory=dict)
     canonical_link: str | None = None
     html_lang: str | None = None
+    title_tag: str | None = None
     time_datetimes: list[str] = field(default_factory=list)
 
     def first(self, *names: str) -> str | None:
@@ -43,11 +50,18 @@ class Structured:
     def all(self, *names: str) -> list[str]:
         return [v.strip() for name in names for v in self.meta.get(name, ()) if v.strip()]
 
+    def article(self, key: str) -> Any:
+        return (self.jsonld_article or {}).get(key)
+
+    def micro(self, key: str) -> str | None:
+        values = self.microdata.get(key)
+        return values[0] if values else None
+
 
 def read_structured(tree: HtmlElement) -> Structured:
     found = Structured()
     for element in tree.iter("meta"):
-        key = element.get("property") or element.get("name") or element.get("itemprop")
+        key = element.get("property") or element.get("name") or element.get("http-equiv")
         content = element.get("content")
         if key and content is not None:
             found.meta.setdefault(key.strip().lower(), []).append(content)
@@ -55,36 +69,59 @@ def read_structured(tree: HtmlElement) -> Structured:
         if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
             found.canonical_link = found.canonical_link or link.get("href", "").strip()
     found.html_lang = (tree.get("lang") or tree.get("xml:lang") or "").strip() or None
+    title = tree.find(".//title")
+    found.title_tag = title.text_content() if title is not None else None
     found.time_datetimes = [t.get("datetime", "").strip() for t in tree.iter("time") if t.get("datetime")]
     for node in _jsonld_nodes(tree):
-        types = _types(node)
+        types = node_types(node)
         found.jsonld_types |= types
         if found.jsonld_article is None and types & ARTICLE_TYPES:
             found.jsonld_article = node
+    found.microdata = _microdata_article(tree)
     return found
 
 
-def jsonld_names(value: Any) -> list[str]:
-    """Names from a JSON-LD person/organisation value (string, object or list of either)."""
+def jsonld_people(value: Any) -> list[str]:
+    """Person names from a JSON-LD author value; organisations are left out."""
     if isinstance(value, str):
         return [value]
-    if isinstance(value, dict):
-        name = value.get("name")
-        return [name] if isinstance(name, str) else []
     if isinstance(value, list):
-        return [name for item in value for name in jsonld_names(item)]
+        return [name for item in value for name in jsonld_people(item)]
+    if isinstance(value, dict):
+        types = node_types(value)
+        name = value.get("name")
+        if types and not types & PERSON_TYPES:
+            return []
+        return [name] if isinstance(name, str) else []
     return []
 
 
 def jsonld_text(value: Any) -> str | None:
-    """A JSON-LD value as text (the first of a list, a ``@value`` of an object)."""
+    """A JSON-LD value as text (the first of a list, the ``@value``, ``name`` or ``url`` of an object)."""
     if isinstance(value, str):
         return value
     if isinstance(value, list) and value:
         return jsonld_text(value[0])
     if isinstance(value, dict):
-        return jsonld_text(value.get("@value") or value.get("name"))
+        return jsonld_text(value.get("@value") or value.get("name") or value.get("url"))
     return None
+
+
+def jsonld_url(value: Any) -> str | None:
+    """A JSON-LD image-like value as a URL (string, ``ImageObject`` url, or the first of a list)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value:
+        return jsonld_url(value[0])
+    if isinstance(value, dict):
+        return jsonld_url(value.get("url") or value.get("contentUrl") or value.get("@id"))
+    return None
+
+
+def node_types(node: dict[str, Any]) -> set[str]:
+    declared = node.get("@type")
+    names = declared if isinstance(declared, list) else [declared]
+    return {name.rsplit("/", 1)[-1] for name in names if isinstance(name, str)}
 
 
 def _jsonld_nodes(tree: HtmlElement) -> Iterator[dict[str, Any]]:
@@ -108,7 +145,43 @@ def _walk(document: Any) -> Iterator[dict[str, Any]]:
             yield from _walk(document["@graph"])
 
 
-def _types(node: dict[str, Any]) -> set[str]:
-    declared = node.get("@type")
-    names = declared if isinstance(declared, list) else [declared]
-    return {name.rsplit("/", 1)[-1] for name in names if isinstance(name, str)}
+def _microdata_article(tree: HtmlElement) -> dict[str, list[str]]:
+    """``itemprop`` values of the first schema.org article item (authors by their ``name``)."""
+    for scope in tree.iterdescendants():
+        if not isinstance(scope.tag, str) or scope.get("itemscope") is None:
+            continue
+        item_type = (scope.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1]
+        if item_type in ARTICLE_TYPES:
+            return _item_properties(scope)
+    return {}
+
+
+def _item_properties(scope: HtmlElement) -> dict[str, list[str]]:
+    """Properties of one item; a nested item (an author) contributes only its ``name``."""
+    values: dict[str, list[str]] = {}
+    pending = list(scope)
+    while pending:
+        element = pending.pop(0)
+        if not isinstance(element.tag, str):
+            continue
+        nested = element.get("itemscope") is not None
+        for prop in (element.get("itemprop") or "").split():
+            if prop in MICRODATA_PROPERTIES:
+                value = _nested_name(element) if nested else _item_value(element)
+                if value and value.strip():
+                    values.setdefault(prop, []).append(" ".join(value.split()))
+        if not nested:
+            pending[:0] = list(element)
+    return values
+
+
+def _nested_name(item: HtmlElement) -> str:
+    names = item.xpath('.//*[@itemprop="name"]')
+    return _item_value(names[0]) if names else str(item.text_content())
+
+
+def _item_value(element: HtmlElement) -> str:
+    for attribute in ("content", "datetime", "src", "href"):
+        if element.get(attribute):
+            return str(element.get(attribute))
+    return str(element.text_content())

@@ -15,9 +15,11 @@ import os
 import re
 import tomllib
 from collections import Counter
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.engine import make_url
@@ -63,6 +65,14 @@ def _slug(value: str) -> str:
 def _language(value: str) -> str:
     if not _LANGUAGE.match(value):
         raise ValueError(f"expected an ISO 639 language code such as 'en' or 'ar', got {value!r}")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown IANA timezone {value!r} (e.g. 'Asia/Jerusalem', 'UTC')") from None
     return value
 
 
@@ -115,12 +125,19 @@ class SourceConfig(_Strict):
     schedule: str | None = None
     keep_query_params: tuple[str, ...] = ()
     drop_query_params: tuple[str, ...] = ()
+    timezone: Annotated[str, AfterValidator(_timezone)] | None = None
+    keep_html: bool = False
 
     @model_validator(mode="after")
     def _has_an_entry_point(self) -> SourceConfig:
         if not (self.feeds or self.sitemaps or self.start_urls):
             raise ValueError("needs at least one of 'feeds', 'sitemaps' or 'start_urls'")
         return self
+
+    @property
+    def tzinfo(self) -> tzinfo:
+        """The timezone naive times on this source's pages are read in (UTC by default)."""
+        return ZoneInfo(self.timezone) if self.timezone else UTC
 
     @property
     def scope(self) -> tuple[str, ...]:

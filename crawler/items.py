@@ -7,6 +7,7 @@ from datetime import datetime
 
 from crawler.normalize import NormalizedArticle
 from crawler.relevance import Verdict
+from storage.pages import RawPage
 
 
 @dataclass
@@ -15,5 +16,7 @@ class ArticleItem:
     #: canonical keys of every URL the page was reached at (link, redirect target, canonical).
     url_keys: tuple[str, ...]
     fetched_at: datetime
+    #: the page as downloaded, when the source keeps HTML (``keep_html = true``).
+    page: RawPage | None = None
     #: set by ``TopicPipeline``.
     verdict: Verdict | None = None

@@ -1,37 +1,38 @@
-"""Turn one fetched page into a normalized article.
+"""Turn one fetched page into a normalized article, recording where each field came from.
 
-``normalize(url, html, headers=None)`` runs trafilatura for the body text and
-its metadata, reads what the page declares (JSON-LD, OpenGraph, ``article:*``
-meta tags, ``<time datetime>``), and merges them field by field. The result's
-attribute names are the export's field names. ``is_article`` is false for
-section pages, listings and pages with too little text.
+Library entry point::
+
+    from crawler.normalize import normalize
+    article = normalize(url, html, headers=None)
+    article.title, article.authors, article.published_at, article.field_sources["title"]
+
+The body comes from trafilatura (precision mode, comments left out); the
+other fields from what the page declares (JSON-LD, microdata, OpenGraph and
+``article:*``, Dublin Core, ``<time datetime>``), with trafilatura's own
+metadata heuristics (bylines, dates in the text) as the last resort. The
+result's attribute names are the export's field names; ``field_sources``
+names the source of each field. ``is_article`` is false for section pages,
+listings and pages with too little text.
 """
 
 from __future__ import annotations
 
-import html as html_entities
+import copy
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from urllib.parse import urljoin
 
-import lxml.html
 import trafilatura
-from lxml.etree import ParserError
+from lxml.html import HtmlElement
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
-from crawler._dates import parse_datetime
-from crawler._language import detect_language
-from crawler._people import clean_authors
-from crawler._structured import (
-    LISTING_TYPES,
-    Structured,
-    jsonld_names,
-    jsonld_text,
-    read_structured,
-)
+from crawler import _fields
+from crawler._language import detect_language, primary_subtag
+from crawler._structured import LISTING_TYPES, Structured, jsonld_text, read_structured
 from crawler.urls import QueryRules, canonical_url, same_site
 
 MIN_ARTICLE_WORDS = 60
@@ -39,7 +40,14 @@ MIN_UNDECLARED_ARTICLE_WORDS = 150
 MIN_PARAGRAPH_WORDS = 20
 #: htmldate without its "extensive" guessing (it reads a footer's copyright year as a date).
 _DATE_SEARCH = {"extensive_search": False, "original_date": True}
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ")
+#: Short body lines that are navigation, not article text ("Read more: …", "Share on Facebook").
+_BOILERPLATE_LINE = re.compile(
+    r"^(read (more|also)|see also|related( articles| stories| coverage)?|also read|share (this|on)|"
+    r"click here|sign up|subscribe|advertisement|lire aussi|à lire aussi|voir aussi|"
+    r"читайте также|смотрите также|اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|שתפו|קראו עוד|כתבות נוספות)\b",
+    re.IGNORECASE,
+)
+_BOILERPLATE_MAX_WORDS = 15
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,12 @@ class NormalizedArticle:
     modified_at: datetime | None = None
     language: str | None = None
     description: str | None = None
+    section: str | None = None
     tags: list[str] = field(default_factory=list)
+    image_url: str | None = None
+    #: field name → where its value came from: jsonld, microdata, opengraph, meta,
+    #: time-element, trafilatura, markup, header, detected, source, url.
+    field_sources: dict[str, str] = field(default_factory=dict)
 
 
 def normalize(
@@ -66,157 +79,137 @@ def normalize(
     *,
     rules: QueryRules = QueryRules(),
     language_hint: str | None = None,
+    timezone: tzinfo = UTC,
 ) -> NormalizedArticle:
-    """Normalize the page fetched from ``url`` (its final URL, after redirects)."""
-    declared = _read_declared(html)
-    document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False,
-        date_extraction_params=_DATE_SEARCH,
+    """Normalize the page fetched from ``url`` (its final URL, after redirects).
+
+    ``timezone`` is the source's: naive times on the page are read in it.
+    """
+    tree = _parse(html)
+    if tree is None:
+        return NormalizedArticle(url=url, canonical_url=canonical_url(url, rules), title="", body="",
+                                 word_count=0, is_article=False)
+    declared = read_structured(tree)
+    fallback = _TrafilaturaMetadata(tree, url)
+    sources: dict[str, str] = {}
+
+    def take(name: str, picked: _fields.Picked[Any]) -> Any:
+        if picked.source:
+            sources[name] = picked.source
+        return picked.value
+
+    site_name = take("site_name", _fields.site_name(declared, fallback))
+    title = take("title", _fields.title(declared, fallback, site_name)) or ""
+    organisations = [n for n in (site_name, jsonld_text(declared.article("publisher"))) if n]
+    article = dict(
+        authors=take("authors", _fields.authors(declared, fallback, organisations)),
+        published_at=take("published_at", _fields.published(declared, fallback, timezone)),
+        modified_at=take("modified_at", _fields.modified(declared, timezone)),
+        description=take("description", _fields.description(declared)),
+        section=take("section", _fields.section(declared)),
+        tags=take("tags", _fields.tags(declared)),
+        image_url=take("image_url", _fields.image_url(declared, url)),
     )
-    extracted: dict[str, Any] = document.as_dict() if isinstance(document, Document) else {}
-    site_name = _clean_text(
-        declared.first("og:site_name")
-        or jsonld_text((declared.jsonld_article or {}).get("publisher"))
-        or extracted.get("sitename")
-    )
-    title = _title(declared, extracted, site_name)
-    body = _body(extracted.get("text") or "", title)
+    canonical_source, sources["canonical_url"] = _canonical_source(url, declared)
+    body = _body(tree, url, title)
+    sources["body"] = "trafilatura"
     word_count = len(body.split())
-    content_language = (headers or {}).get("Content-Language")
+    language, sources["language"] = _language(declared, headers, f"{title}\n{body}", language_hint)
     return NormalizedArticle(
         url=url,
-        canonical_url=canonical_url(_canonical_source(url, declared), rules),
+        canonical_url=canonical_url(canonical_source, rules),
         title=title,
         body=body,
         word_count=word_count,
         is_article=_is_article(declared, body, word_count),
         site_name=site_name,
-        authors=_authors(declared, extracted, site_name),
-        published_at=_published(declared, extracted),
-        modified_at=_modified(declared),
-        language=detect_language(
-            f"{title}\n{body}", declared.html_lang or content_language, language_hint
-        ),
-        description=_clean_text(
-            declared.first("og:description", "description", "twitter:description", "dc.description")
-            or jsonld_text((declared.jsonld_article or {}).get("description"))
-            or extracted.get("description")
-        ),
-        tags=_tags(declared, extracted),
+        language=language,
+        field_sources=sources,
+        **article,
     )
 
 
-def _read_declared(html: str | bytes) -> Structured:
+def _parse(html: str | bytes) -> HtmlElement | None:
     try:
-        return read_structured(lxml.html.document_fromstring(html))
-    except (ParserError, ValueError):
-        return Structured()
+        return load_html(html)
+    except (ValueError, TypeError):
+        return None
 
 
-def _canonical_source(url: str, declared: Structured) -> str:
+class _TrafilaturaMetadata:
+    """trafilatura's metadata for the page, extracted on first use only (on a copy of the tree)."""
+
+    def __init__(self, tree: HtmlElement, url: str) -> None:
+        self._tree = tree
+        self._url = url
+        self._values: dict[str, Any] | None = None
+
+    def get(self, key: str) -> Any:
+        if self._values is None:
+            document = trafilatura.extract_metadata(
+                copy.deepcopy(self._tree), default_url=self._url, date_config=dict(_DATE_SEARCH),
+                extensive=False,
+            )
+            self._values = document.as_dict() if isinstance(document, Document) else {}
+        return self._values.get(key)
+
+
+def _canonical_source(url: str, declared: Structured) -> tuple[str, str]:
     """rel=canonical, else og:url, when on the same site as the page; else the page's URL."""
-    for candidate in (declared.canonical_link, declared.first("og:url")):
+    for source, candidate in (("link-canonical", declared.canonical_link),
+                              ("opengraph", declared.first("og:url"))):
         if candidate:
             absolute = urljoin(url, candidate)
             if absolute.startswith(("http://", "https://")) and same_site(absolute, url):
-                return absolute
-    return url
+                return absolute, source
+    return url, "url"
 
 
-def _title(declared: Structured, extracted: dict[str, object], site_name: str | None) -> str:
-    article = declared.jsonld_article or {}
-    raw = (
-        jsonld_text(article.get("headline"))
-        or declared.first("og:title", "twitter:title", "dc.title")
-        or str(extracted.get("title") or "")
+def _body(tree: HtmlElement, url: str, title: str) -> str:
+    """Paragraphs separated by blank lines, without a repeated headline or navigation lines."""
+    document = trafilatura.bare_extraction(
+        tree, url=url, include_comments=False, favor_precision=True, with_metadata=False,
     )
-    return _strip_site_name(_clean_text(raw) or "", site_name)
-
-
-def _strip_site_name(title: str, site_name: str | None) -> str:
-    if not site_name:
-        return title
-    for separator in _TITLE_SEPARATORS:
-        if title.endswith(separator + site_name):
-            return title[: -len(separator + site_name)].strip()
-        if title.startswith(site_name + separator):
-            return title[len(site_name + separator) :].strip()
-    return title
-
-
-def _body(text: str, title: str) -> str:
-    """Paragraphs separated by blank lines, without a repeated headline on top."""
+    text = document.as_dict().get("text") or "" if isinstance(document, Document) else ""
     paragraphs = [" ".join(line.split()) for line in text.splitlines()]
-    paragraphs = [p for p in paragraphs if p]
-    if paragraphs and paragraphs[0] == title:
+    paragraphs = [p for p in paragraphs if p and not _is_boilerplate(p)]
+    if paragraphs and paragraphs[0].casefold() == title.casefold():
         paragraphs = paragraphs[1:]
     return "\n\n".join(paragraphs)
+
+
+def _is_boilerplate(paragraph: str) -> bool:
+    return len(paragraph.split()) <= _BOILERPLATE_MAX_WORDS and bool(_BOILERPLATE_LINE.match(paragraph))
+
+
+def _language(
+    declared: Structured, headers: Mapping[str, Any] | None, text: str, hint: str | None
+) -> tuple[str | None, str]:
+    """From markup when the page declares it, else detected from the text, else the source's hint."""
+    header = {k.lower(): v for k, v in (headers or {}).items()}.get("content-language")
+    for source, code in (
+        ("jsonld", jsonld_text(declared.article("inLanguage"))),
+        ("markup", declared.html_lang),
+        ("opengraph", declared.first("og:locale")),
+        ("meta", declared.first("content-language", "dc.language", "language")),
+        ("header", str(header).split(",")[0] if header else None),
+    ):
+        language = primary_subtag(code)
+        if language:
+            return language, source
+    detected = detect_language(text)
+    if detected:
+        return detected, "detected"
+    return primary_subtag(hint), "source"
 
 
 def _is_article(declared: Structured, body: str, word_count: int) -> bool:
     if word_count < MIN_ARTICLE_WORDS:
         return False
     og_type = (declared.first("og:type") or "").lower()
-    if declared.jsonld_article is not None or og_type == "article":
+    if declared.jsonld_article is not None or declared.microdata or og_type == "article":
         return True
     if declared.jsonld_types & LISTING_TYPES or og_type == "website":
         return False
     long_paragraphs = [p for p in body.split("\n\n") if len(p.split()) >= MIN_PARAGRAPH_WORDS]
     return word_count >= MIN_UNDECLARED_ARTICLE_WORDS and len(long_paragraphs) >= 2
-
-
-def _authors(declared: Structured, extracted: dict[str, object], site_name: str | None) -> list[str]:
-    from_jsonld = jsonld_names((declared.jsonld_article or {}).get("author"))
-    raw = from_jsonld or declared.all("author", "dc.creator", "article:author", "sailthru.author")
-    raw = [name for name in raw if not name.startswith(("http://", "https://"))]
-    if not raw and extracted.get("author"):
-        raw = [str(extracted["author"])]
-    return clean_authors(raw, site_name)
-
-
-def _published(declared: Structured, extracted: dict[str, object]) -> datetime | None:
-    article = declared.jsonld_article or {}
-    candidates = [
-        jsonld_text(article.get("datePublished")),
-        declared.first("article:published_time", "og:published_time", "datepublished",
-                       "pubdate", "publish-date", "dc.date", "dc.date.issued", "date"),
-        *declared.time_datetimes[:1],
-        str(extracted.get("date") or ""),
-    ]
-    return next((d for d in map(parse_datetime, candidates) if d is not None), None)
-
-
-def _modified(declared: Structured) -> datetime | None:
-    article = declared.jsonld_article or {}
-    candidates = [
-        jsonld_text(article.get("dateModified")),
-        declared.first("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified"),
-    ]
-    return next((d for d in map(parse_datetime, candidates) if d is not None), None)
-
-
-def _tags(declared: Structured, extracted: dict[str, object]) -> list[str]:
-    keywords = (declared.jsonld_article or {}).get("keywords")
-    raw: list[str] = []
-    if isinstance(keywords, list):
-        raw += [k for k in keywords if isinstance(k, str)]
-    elif isinstance(keywords, str):
-        raw += keywords.split(",")
-    raw += declared.all("article:tag")
-    for value in declared.all("news_keywords", "keywords"):
-        raw += value.split(",")
-    for tag in extracted.get("tags") or []:  # type: ignore[attr-defined]
-        raw += str(tag).split(",")
-    tags: dict[str, str] = {}
-    for tag in raw:
-        cleaned = _clean_text(tag)
-        if cleaned:
-            tags.setdefault(cleaned.casefold(), cleaned)
-    return list(tags.values())
-
-
-def _clean_text(value: object) -> str | None:
-    if not isinstance(value, str):
-        return None
-    text = re.sub(r"\s+", " ", html_entities.unescape(value)).strip()
-    return text or None

@@ -120,6 +120,10 @@ def _row(item: ArticleItem) -> ArticleRow:
         language=article.language,
         description=article.description,
         tags=list(article.tags),
+        section=article.section,
+        image_url=article.image_url,
+        field_sources=dict(article.field_sources),
         matched_terms=dict(verdict.matched_terms),
         url_keys=item.url_keys,
+        page=item.page,
     )

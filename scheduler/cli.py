@@ -2,7 +2,7 @@
 
     accords [--config PATH] [--verbose] COMMAND [OPTIONS]
 
-Commands: ``init-db``, ``crawl``, ``sources``, ``articles``, ``export``.
+Commands: ``init-db``, ``crawl``, ``sources``, ``articles``, ``export``, ``extract``, ``reprocess``.
 The config file is ``--config``, else ``$ACCORDS_CONFIG``, else ./accords.toml.
 """
 
@@ -19,6 +19,8 @@ from pathlib import Path
 from crawler.config import AccordsConfig, ConfigError, load_config
 from scheduler._tables import render_table, shorten
 from scheduler.crawl import SourceResult, run_crawls
+from scheduler.extract import ExtractError, as_json, as_table, extract
+from scheduler.reprocess import reprocess
 from storage.articles import iter_articles, recent_articles
 from storage.export import EXPORT_FORMATS, export_record, write_export
 from storage.migrate import upgrade
@@ -58,12 +60,26 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", type=_date, metavar="DATE",
                         help="only articles published (or, undated, first seen) on or after DATE")
     export.add_argument("--output", type=Path, metavar="FILE", help="write here instead of stdout")
+
+    extract = commands.add_parser(
+        "extract", help="normalize one saved page or URL and show each field with its source")
+    extract.add_argument("target", metavar="FILE_OR_URL", help="an HTML file (.gz too) or an http(s) URL")
+    extract.add_argument("--url", help="the URL the saved page was served at")
+    extract.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    reprocess = commands.add_parser(
+        "reprocess", help="re-extract stored articles from their kept HTML and update them in place")
+    reprocess.add_argument("--source", metavar="NAME", help="only this source's articles")
+    reprocess.add_argument("--since", type=_date, metavar="DATE",
+                           help="only articles published (or, undated, first seen) on or after DATE")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "extract":
+            return cmd_extract(args)
         config = load_config(args.config)
         handler = {
             "init-db": cmd_init_db,
@@ -71,9 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sources": cmd_sources,
             "articles": cmd_articles,
             "export": cmd_export,
+            "reprocess": cmd_reprocess,
         }[args.command]
         return handler(config, args)
-    except (ConfigError, UsageError) as exc:
+    except (ConfigError, UsageError, ExtractError) as exc:
         print(f"accords: {exc}", file=sys.stderr)
         return 2
 
@@ -175,6 +192,26 @@ def cmd_export(config: AccordsConfig, args: argparse.Namespace) -> int:
         count = write_export(iter_articles(session, since=args.since), output, args.format)
     if args.output:
         print(f"{count} article(s) written to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    article = extract(args.target, args.url)
+    print(as_json(article) if args.json else as_table(article))
+    return 0
+
+
+def cmd_reprocess(config: AccordsConfig, args: argparse.Namespace) -> int:
+    if args.source:
+        config.source(args.source)
+    upgrade(database(config.database.url).engine)
+    report = reprocess(config, source=args.source, since=args.since)
+    print(f"reprocessed {report.articles} article(s): {report.changed_articles} changed, "
+          f"{sum(report.field_changes.values())} field(s) changed")
+    for name, count in sorted(report.field_changes.items()):
+        print(f"  {name}: {count}")
+    if report.off_topic:
+        print(f"{report.off_topic} article(s) no longer match the topic (relevance_score 0); kept")
     return 0
 
 

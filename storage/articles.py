@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from storage._upsert import insert_ignoring_conflicts
-from storage.models import Article, SeenUrl, UrlOutcome, utc_now
+from storage.models import Article, ArticleHtml, SeenUrl, UrlOutcome, utc_now
+from storage.pages import RawPage, page_row
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,17 @@ class ArticleRow:
     language: str | None = None
     description: str | None = None
     tags: list[str] = field(default_factory=list)
+    section: str | None = None
+    image_url: str | None = None
+    field_sources: dict[str, str] = field(default_factory=dict)
     matched_terms: dict[str, Any] = field(default_factory=dict)
     url_keys: tuple[str, ...] = ()
+    #: the page as downloaded, kept when the source has ``keep_html = true``.
+    page: RawPage | None = None
+
+
+#: ArticleRow fields that are ``articles`` columns.
+ARTICLE_COLUMNS = tuple(f.name for f in fields(ArticleRow) if f.name not in ("url_keys", "page"))
 
 
 @dataclass(frozen=True)
@@ -57,15 +67,17 @@ def store_articles(
     now = utc_now()
     values = []
     for row in first.values():
-        columns = asdict(row)
-        del columns["url_keys"]
+        columns = {name: getattr(row, name) for name in ARTICLE_COLUMNS}
         values.append(
             {**columns, "source_id": source_id, "crawl_run_id": run_id, "first_seen_at": now}
         )
     inserted = insert_ignoring_conflicts(
-        session, Article.__table__, values, ["canonical_url"], returning=["canonical_url"]
+        session, Article.__table__, values, ["canonical_url"], returning=["canonical_url", "id"]
     )
-    stored = {canonical_url for (canonical_url,) in inserted}
+    stored = {canonical_url for (canonical_url, _) in inserted}
+    pages = [page_row(article_id, page) for canonical, article_id in inserted
+             if (page := first[canonical].page) is not None]
+    insert_ignoring_conflicts(session, ArticleHtml.__table__, pages, ["article_id"])
     ids = dict(
         session.execute(
             select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(first))
@@ -121,3 +133,11 @@ def iter_articles(session: Session, since: datetime | None = None) -> Iterator[A
     if since is not None:
         statement = statement.where(func.coalesce(Article.published_at, Article.first_seen_at) >= since)
     yield from session.scalars(statement.execution_options(yield_per=500))
+
+
+def update_article(article: Article, values: dict[str, Any]) -> list[str]:
+    """Set changed ``values`` on a stored article; returns the names of the fields that changed."""
+    changed = [name for name, value in values.items() if getattr(article, name) != value]
+    for name in changed:
+        setattr(article, name, values[name])
+    return changed

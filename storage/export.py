@@ -32,6 +32,9 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "matched_terms",
     "first_seen_at",
     "fetched_at",
+    "section",
+    "image_url",
+    "field_sources",
 )
 EXPORT_FORMATS = ("jsonl", "csv")
 
@@ -57,6 +60,9 @@ def export_record(article: Article) -> dict[str, Any]:
         "matched_terms": dict(article.matched_terms),
         "first_seen_at": _iso(article.first_seen_at),
         "fetched_at": _iso(article.fetched_at),
+        "section": article.section,
+        "image_url": article.image_url,
+        "field_sources": dict(article.field_sources),
     }
 
 
@@ -82,7 +88,7 @@ def _write_csv(articles: Iterable[Article], output: IO[str]) -> int:
     count = 0
     for count, article in enumerate(articles, start=1):  # noqa: B007
         record = export_record(article)
-        for name in ("authors", "tags", "matched_terms"):
+        for name in ("authors", "tags", "matched_terms", "field_sources"):
             record[name] = json.dumps(record[name], ensure_ascii=False)
         writer.writerow(record)
     return count

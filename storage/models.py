@@ -9,7 +9,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from sqlalchemy import Enum, ForeignKey, Index, MetaData, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage._types import PortableJSON, UTCDateTime
@@ -92,12 +92,29 @@ class Article(Base):
     body: Mapped[str] = mapped_column(Text)
     word_count: Mapped[int]
     tags: Mapped[list[str]] = mapped_column(default=list)
+    section: Mapped[str | None] = mapped_column(String(200))
+    image_url: Mapped[str | None] = mapped_column(String(MAX_URL_LENGTH))
+    #: field name → where its value came from (jsonld, opengraph, trafilatura…), for audits.
+    field_sources: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     relevance_score: Mapped[float]
     matched_terms: Mapped[dict[str, Any]] = mapped_column(default=dict)
     first_seen_at: Mapped[utc_timestamp] = mapped_column(default=utc_now, index=True)
     fetched_at: Mapped[utc_timestamp]
 
     source: Mapped[Source] = relationship()
+
+
+class ArticleHtml(Base):
+    """The page an article was extracted from, zlib-compressed, for ``accords reprocess``."""
+
+    __tablename__ = "article_html"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    url: Mapped[url]
+    encoding: Mapped[str] = mapped_column(String(40))
+    headers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    fetched_at: Mapped[utc_timestamp]
 
 
 class SeenUrl(Base):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from storage.migrate import upgrade
 from storage.session import make_engine
+from tests.newsroom.fixture import Newsroom, start_newsroom
 from tests.support.databases import BACKENDS, throwaway_database
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +50,7 @@ def session(migrated_database_url: str) -> Iterator[Session]:
 
 
 @pytest.fixture(scope="session")
-def base_time() -> datetime:
-    """The newsroom's "now": dates on its pages are relative to it."""
-    return datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+def newsroom() -> Iterator[Newsroom]:
+    """The local newsroom (tests/newsroom), its "now" the start of the current hour."""
+    with start_newsroom(datetime.now(UTC).replace(minute=0, second=0, microsecond=0)) as running:
+        yield running

@@ -35,6 +35,7 @@ from crawler.settings import CONFIG_SETTING, crawl_settings
 from crawler.urls import QueryRules, canonical_url, in_scope, looks_like_html
 from storage.articles import seen_url_keys
 from storage.migrate import is_current, upgrade
+from storage.pages import RawPage
 from storage.runs import ensure_source, start_run
 from storage.session import database
 
@@ -130,17 +131,16 @@ class NewsSpider(Spider):
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("accords/not_html")
             return
-        article = normalize(
-            response.url,
-            response.text,
-            {str(k): str(v) for k, v in response.headers.to_unicode_dict().items()},
-            rules=self.rules,
-            language_hint=self.source.language,
-        )
+        headers = {str(k): str(v) for k, v in response.headers.to_unicode_dict().items()}
+        article = normalize(response.url, response.text, headers, rules=self.rules,
+                            language_hint=self.source.language, timezone=self.source.tzinfo)
         if article.is_article:
             reached_at = [*response.meta.get("redirect_urls", ()), response.url]
             keys = tuple(dict.fromkeys(canonical_url(url, self.rules) for url in reached_at))
-            yield ArticleItem(article=article, url_keys=keys, fetched_at=datetime.now(UTC))
+            fetched_at = datetime.now(UTC)
+            page = RawPage(url=response.url, body=response.body, encoding=response.encoding,
+                           fetched_at=fetched_at, headers=headers) if self.source.keep_html else None
+            yield ArticleItem(article=article, url_keys=keys, fetched_at=fetched_at, page=page)
         else:
             self.crawler.stats.inc_value("accords/not_article")
         depth = int(response.meta.get("depth", 0))

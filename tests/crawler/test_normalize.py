@@ -109,11 +109,20 @@ def test_implausible_dates_are_dropped() -> None:
     assert article.modified_at is None
 
 
-def test_language_is_detected_from_the_text_over_a_wrong_declaration() -> None:
-    arabic = (
-        "<p>وقّعت الإمارات والبحرين على اتفاقيات أبراهام في البيت الأبيض، وقال مسؤولون إن الاتفاق "
-        "سيفتح الباب أمام رحلات جوية مباشرة واستثمارات جديدة وتبادل طلابي بين البلدين خلال العام المقبل.</p>"
-    ) * 3
-    html = f'<html lang="en"><body><article><h1>عنوان</h1>{arabic}</article></body></html>'
-    assert normalize("https://example.com/ar", html).language == "ar"
-    assert normalize("https://example.com/short", '<html lang="he-IL"><body><p>קצר</p></body></html>').language == "he"
+def test_language_comes_from_markup_else_from_the_text() -> None:
+    arabic = "".join(
+        f"<p>{sentence}</p>"
+        for sentence in (
+            "وقّعت الإمارات والبحرين على اتفاقيات أبراهام في البيت الأبيض، وقال مسؤولون إن الاتفاق سيفتح الباب.",
+            "ومن المتوقع أن تبدأ رحلات جوية مباشرة واستثمارات جديدة وتبادل طلابي بين البلدين خلال العام المقبل.",
+            "ورحبت غرف التجارة في المنطقة بالخطوة، مؤكدة أن الشركات الصغيرة ستستفيد من فتح الأسواق الجديدة.",
+        )
+    )
+    undeclared = normalize("https://example.com/ar", f"<html><body><article><h1>عنوان</h1>{arabic}</article></body></html>")
+    assert (undeclared.language, undeclared.field_sources["language"]) == ("ar", "detected")
+    declared = normalize("https://example.com/ar", f'<html lang="ar-MA"><body><article>{arabic}</article></body></html>')
+    assert (declared.language, declared.field_sources["language"]) == ("ar", "markup")
+    header = normalize("https://example.com/x", "<html><body><p>קצר</p></body></html>", {"Content-Language": "he-IL"})
+    assert (header.language, header.field_sources["language"]) == ("he", "header")
+    hinted = normalize("https://example.com/y", "<html><body><p>x</p></body></html>", language_hint="fr")
+    assert (hinted.language, hinted.field_sources["language"]) == ("fr", "source")

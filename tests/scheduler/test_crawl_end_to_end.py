@@ -7,20 +7,18 @@ import io
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.export import EXPORT_FIELDS
-from storage.models import Article, CrawlRun, RunStatus, SeenUrl, Source
+from storage.models import Article, ArticleHtml, CrawlRun, RunStatus, SeenUrl, Source
 from storage.session import make_engine
 from tests.conftest import REPO_ROOT
-from tests.newsroom.fixture import Newsroom, start_newsroom
+from tests.newsroom.fixture import Newsroom
 
 ACCORDS = str(Path(sys.executable).with_name("accords"))
 SCRAPY = str(Path(sys.executable).with_name("scrapy"))
@@ -55,12 +53,6 @@ NEVER_REQUESTED = {
 TERMS = ["Abraham Accords", "اتفاقيات أبراهام", "הסכמי אברהם", "accords d'Abraham", "Авраамовы соглашения"]
 
 
-@pytest.fixture(scope="module")
-def newsroom() -> Iterator[Newsroom]:
-    with start_newsroom(datetime.now(UTC).replace(minute=0, second=0, microsecond=0)) as running:
-        yield running
-
-
 def write_config(folder: Path, newsroom: Newsroom, database_url: str, extra_sources: str = "") -> Path:
     israel, maghreb, wire = (newsroom.sites[name] for name in SITES)
     path = folder / "accords.toml"
@@ -81,6 +73,7 @@ feeds = ["{israel}/feed.xml"]
 start_urls = ["{israel}/"]
 max_depth = 2
 language = "en"
+keep_html = true
 
 [[sources]]
 name = "maghreb-news"
@@ -204,6 +197,12 @@ def test_crawl_stores_each_relevant_article_once_and_never_refetches(
     syndicated = newsroom.url("global-wire", "/news/abraham-accords-aviation-water-deals.html")
     assert articles[syndicated]["published_at"] == base - timedelta(hours=11)
     assert articles[syndicated]["authors"] == ["Dana Levin"]
+
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        kept = session.execute(select(Article.canonical_url, ArticleHtml.url).join(ArticleHtml)).all()
+    engine.dispose()
+    assert {canonical for canonical, _ in kept} == {a for a, r in articles.items() if r["source"] == "israel-daily"}
 
     first_requests = requested_since(newsroom, before)
     assert not first_requests & NEVER_REQUESTED
