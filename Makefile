@@ -21,10 +21,10 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-## Migrate the default SQLite database and crawl every enabled source of accords.toml.
+## Migrate the default SQLite database and start the service on accords.toml (Ctrl-C stops it).
 run: install
 	$(BIN)/accords init-db
-	$(BIN)/accords crawl
+	$(BIN)/accords serve
 
 lint: install-dev
 	$(BIN)/ruff check crawler storage scheduler tests bench

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.engine import make_url
 
+from crawler.schedule import parse_schedule
 from crawler.urls import default_domain
 
 DEFAULT_CONFIG_FILE = "accords.toml"
@@ -34,6 +35,8 @@ DEFAULT_USER_AGENT = (
     "AccordsMonitor/0.1 (+https://github.com/accords-monitor/accords-monitor; news monitoring bot)"
 )
 
+#: In ``context_terms``, "country:AE" stands for every name, demonym and capital of the country.
+COUNTRY_PREFIX = "country:"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _DOMAIN = re.compile(r"^[a-z0-9.-]+(:\d{1,5})?$", re.IGNORECASE)
@@ -68,6 +71,17 @@ def _language(value: str) -> str:
     return value
 
 
+def _schedule(value: str) -> str:
+    return parse_schedule(value).text
+
+
+def _listen(value: str) -> str:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or int(port) > 65535:
+        raise ValueError(f"expected HOST:PORT such as '127.0.0.1:9310', got {value!r}")
+    return value
+
+
 def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -79,6 +93,16 @@ def _timezone(value: str) -> str:
 def _phrase(value: str) -> str:
     if not value.strip():
         raise ValueError("empty phrase")
+    if value.startswith(COUNTRY_PREFIX):
+        _country_code(value.removeprefix(COUNTRY_PREFIX))
+    return value
+
+
+def _country_code(value: str) -> str:
+    from crawler.gazetteer import gazetteer
+
+    if value not in gazetteer().countries:
+        raise ValueError(f"unknown country code {value!r} (ISO 3166-1 alpha-2, e.g. 'AE')")
     return value
 
 
@@ -96,9 +120,30 @@ class DatabaseConfig(_Strict):
 
 
 class TopicConfig(_Strict):
+    """What makes an article relevant; see crawler/relevance.py for how it is applied."""
+
     name: str = "Abraham Accords"
-    terms: tuple[Phrase, ...] = Field(min_length=1)
+    terms: tuple[Phrase, ...] = ()
+    terms_by_language: dict[Annotated[str, AfterValidator(_language)], tuple[Phrase, ...]] = {}
+    context_terms: tuple[Phrase | tuple[Phrase, ...], ...] = ()
+    min_context: int = Field(default=2, ge=1)
     exclude_terms: tuple[Phrase, ...] = ()
+    min_score: float = Field(default=1.0, gt=0)
+    countries: tuple[Annotated[str, AfterValidator(_country_code)], ...] = ()
+
+    @model_validator(mode="after")
+    def _is_usable(self) -> TopicConfig:
+        if not self.terms and not any(self.terms_by_language.values()) and not self.context_terms:
+            raise ValueError("needs 'terms', 'terms_by_language' or 'context_terms'")
+        if self.context_terms and self.min_context > len(self.context_terms):
+            raise ValueError(f"'min_context' is {self.min_context} but 'context_terms' has only "
+                             f"{len(self.context_terms)} group(s)")
+        return self
+
+    @property
+    def context_groups(self) -> tuple[tuple[str, ...], ...]:
+        """Each ``context_terms`` entry as a group of phrases (a lone string is a group of one)."""
+        return tuple((entry,) if isinstance(entry, str) else entry for entry in self.context_terms)
 
 
 class CrawlConfig(_Strict):
@@ -112,6 +157,20 @@ class CrawlConfig(_Strict):
     retry_times: int = Field(default=2, ge=0, le=10)
 
 
+class ServiceConfig(_Strict):
+    """The background service (``accords serve``)."""
+
+    default_schedule: Annotated[str, AfterValidator(_schedule)] = "every 1h"
+    jitter: float = Field(default=120.0, ge=0)
+    max_concurrent_crawls: int = Field(default=2, ge=1, le=32)
+    crawl_timeout: float = Field(default=1800.0, gt=0)
+    shutdown_grace: float = Field(default=30.0, ge=0)
+    misfire_grace_time: float = Field(default=600.0, gt=0)
+    listen: Annotated[str, AfterValidator(_listen)] = "127.0.0.1:9310"
+    stale_after_runs: int = Field(default=6, ge=1)
+    stale_after_hours: float = Field(default=24.0, gt=0)
+
+
 class SourceConfig(_Strict):
     name: Annotated[str, AfterValidator(_slug)]
     feeds: tuple[HttpUrl, ...] = ()
@@ -122,7 +181,7 @@ class SourceConfig(_Strict):
     language: Annotated[str, AfterValidator(_language)] | None = None
     lookback_days: int = Field(default=7, ge=1)
     enabled: bool = True
-    schedule: str | None = None
+    schedule: Annotated[str, AfterValidator(_schedule)] | None = None
     keep_query_params: tuple[str, ...] = ()
     drop_query_params: tuple[str, ...] = ()
     timezone: Annotated[str, AfterValidator(_timezone)] | None = None
@@ -153,7 +212,11 @@ class AccordsConfig(_Strict):
     database: DatabaseConfig = DatabaseConfig()
     topic: TopicConfig
     crawl: CrawlConfig = CrawlConfig()
+    service: ServiceConfig = ServiceConfig()
     sources: tuple[SourceConfig, ...] = ()
+
+    def schedule_of(self, source: SourceConfig) -> str:
+        return source.schedule or self.service.default_schedule
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:

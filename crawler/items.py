@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from crawler.normalize import NormalizedArticle
@@ -20,3 +20,5 @@ class ArticleItem:
     page: RawPage | None = None
     #: set by ``TopicPipeline``.
     verdict: Verdict | None = None
+    #: ISO country code → mentions, set by ``TopicPipeline``.
+    countries: dict[str, int] = field(default_factory=dict)

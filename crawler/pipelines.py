@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import DropItem
 
+from crawler.gazetteer import gazetteer
 from crawler.relevance import TopicMatcher
 from crawler.settings import BATCH_SIZE_SETTING, DEFAULT_BATCH_SIZE
 from storage.articles import ArticleRow, StoreResult, record_irrelevant, store_articles
@@ -42,7 +43,8 @@ class TopicPipeline:
             spider: NewsSpider = self.crawler.spider  # type: ignore[assignment]
             self._matcher = TopicMatcher(spider.config.topic)
         article = item.article
-        item.verdict = self._matcher.judge(article.title, article.description, article.body)
+        item.verdict = self._matcher.judge(article.title, article.description, article.body, article.language)
+        item.countries = dict(gazetteer().count(article.title, article.description or "", article.body))
         return item
 
 
@@ -68,8 +70,7 @@ class StoragePipeline:
         if not verdict.relevant:
             self._irrelevant.extend(item.url_keys)
             stats.inc_value("accords/irrelevant")
-            reason = f"excluded by {verdict.excluded_by!r}" if verdict.excluded_by else "no topic term"
-            raise DropItem(f"not about the topic ({reason}): {item.article.url}", log_level="DEBUG")
+            raise DropItem(f"not about the topic ({verdict.rule}): {item.article.url}", log_level="DEBUG")
         self._rows.append(_row(item))
         if len(self._rows) >= self.batch_size:
             await self._flush()
@@ -124,6 +125,8 @@ def _row(item: ArticleItem) -> ArticleRow:
         image_url=article.image_url,
         field_sources=dict(article.field_sources),
         matched_terms=dict(verdict.matched_terms),
+        relevance_rule=verdict.rule,
+        countries=item.countries,
         url_keys=item.url_keys,
         page=item.page,
     )

@@ -1,83 +1,127 @@
-"""Topic relevance: does an article match the configured topic, how strongly, and on which terms.
+"""Topic relevance: does an article match the configured topic, how strongly, on which terms, by which rule.
 
-Terms are phrases matched case-insensitively on word boundaries in any script,
-after Unicode NFKC folding and unifying apostrophes, quotes and dashes. A match
-in the title weighs more than one in the description, which weighs more than
-one in the body. Any ``exclude_terms`` match makes the article irrelevant.
+Rules, in order (the ``rule`` of a verdict names the one that decided):
+
+1. ``excluded``: an ``exclude_terms`` phrase occurs anywhere → not relevant.
+2. ``terms``: the weighted count of ``terms`` (plus ``terms_by_language`` for
+   the article's language) reaches ``min_score`` → relevant. Weights: title 3,
+   description 2, body 1 in its first half and 0.5 in its second half, so a
+   passing mention in the last paragraph alone does not make a story.
+3. ``context``: at least ``min_context`` of the ``context_terms`` groups occur
+   → relevant (e.g. "normalization" + Israel + a Gulf or Central Asian state).
+   ``country:XX`` in a group stands for the gazetteer's forms of that country.
+4. otherwise ``below threshold`` (some term matched, too weakly) or ``no match``.
+
+Matching (crawler/_phrases.py) survives case, Unicode forms, Arabic diacritics,
+tatweel and attached prefixes, Hebrew niqqud and prefix letters, hyphen and
+apostrophe variants; ``*`` ends a word stem (``Авраамов* соглашени*``).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from crawler._phrases import PhraseMatcher
+from crawler.config import COUNTRY_PREFIX
+from crawler.gazetteer import gazetteer
+
 if TYPE_CHECKING:
     from crawler.config import TopicConfig
 
-FIELD_WEIGHTS = {"title": 3.0, "description": 2.0, "body": 1.0}
-_PUNCTUATION = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "‐": "-", "‑": "-",
-                              "–": "-", "—": "-", "\u00ad": ""})
+TITLE_WEIGHT = 3.0
+DESCRIPTION_WEIGHT = 2.0
+BODY_LEAD_WEIGHT = 1.0
+BODY_TAIL_WEIGHT = 0.5
+
+RULE_EXCLUDED = "excluded"
+RULE_TERMS = "terms"
+RULE_CONTEXT = "context"
+RULE_BELOW_THRESHOLD = "below threshold"
+RULE_NO_MATCH = "no match"
 
 
 @dataclass(frozen=True)
 class Verdict:
     relevant: bool
     score: float
-    #: term → where it matched → count, e.g. {"Abraham Accords": {"title": 1, "body": 2}}
+    rule: str
+    #: term → where it matched → count, e.g. {"Abraham Accords": {"title": 1, "body": 2}};
+    #: context terms appear too, so the verdict can be audited.
     matched_terms: dict[str, dict[str, int]] = field(default_factory=dict)
     excluded_by: str | None = None
 
 
-def fold(text: str) -> str:
-    """The form both terms and text are compared in."""
-    return unicodedata.normalize("NFKC", text).translate(_PUNCTUATION).casefold()
+@dataclass(frozen=True)
+class _Fields:
+    """An article's text split the way it is weighed."""
+
+    parts: tuple[tuple[str, str, float], ...]  # (place, text, weight)
+
+    @classmethod
+    def of(cls, title: str, description: str | None, body: str) -> _Fields:
+        paragraphs = [p for p in body.split("\n\n") if p.strip()]
+        lead = max(1, (len(paragraphs) + 1) // 2)
+        return cls((
+            ("title", title, TITLE_WEIGHT),
+            ("description", description or "", DESCRIPTION_WEIGHT),
+            ("body", "\n\n".join(paragraphs[:lead]), BODY_LEAD_WEIGHT),
+            ("body", "\n\n".join(paragraphs[lead:]), BODY_TAIL_WEIGHT),
+        ))
 
 
 class TopicMatcher:
     def __init__(self, topic: TopicConfig) -> None:
-        self._terms = _PhraseSet(topic.terms)
-        self._excludes = _PhraseSet(topic.exclude_terms)
+        self.topic = topic
+        every_language = [term for terms in topic.terms_by_language.values() for term in terms]
+        self._terms_for = {
+            language: PhraseMatcher((term, term) for term in (*topic.terms, *terms))
+            for language, terms in topic.terms_by_language.items()
+        }
+        self._terms_any = PhraseMatcher((term, term) for term in (*topic.terms, *every_language))
+        self._terms_common = PhraseMatcher((term, term) for term in topic.terms)
+        self._excludes = PhraseMatcher((term, term) for term in topic.exclude_terms)
+        self._context = PhraseMatcher(
+            (entry, form) for group in topic.context_groups for entry in group for form in _forms(entry)
+        )
+        self._group_of = {entry: index for index, group in enumerate(topic.context_groups) for entry in group}
 
-    def judge(self, title: str, description: str | None, body: str) -> Verdict:
-        fields = {"title": title, "description": description or "", "body": body}
-        for text in fields.values():
-            excluded = self._excludes.first(text)
-            if excluded:
-                return Verdict(relevant=False, score=0.0, excluded_by=excluded)
+    def judge(
+        self, title: str, description: str | None, body: str, language: str | None = None
+    ) -> Verdict:
+        fields = _Fields.of(title, description, body)
+        for _, text, _ in fields.parts:
+            excluded = next(iter(self._excludes.count(text)), None)
+            if excluded is not None:
+                return Verdict(False, 0.0, f"{RULE_EXCLUDED} by {excluded!r}", excluded_by=excluded)
         matched: dict[str, dict[str, int]] = {}
         score = 0.0
-        for name, text in fields.items():
-            for term, count in self._terms.count(text).items():
-                matched.setdefault(term, {})[name] = count
-                score += FIELD_WEIGHTS[name] * count
-        return Verdict(relevant=bool(matched), score=score, matched_terms=matched)
+        for place, text, weight in fields.parts:
+            for term, count in self._term_counts(text, language).items():
+                places = matched.setdefault(term, {})
+                places[place] = places.get(place, 0) + count
+                score += weight * count
+        if score >= self.topic.min_score:
+            return Verdict(True, score, RULE_TERMS, matched)
+        groups: set[int] = set()
+        for place, text, _ in fields.parts:
+            for entry, count in self._context.count(text).items():
+                places = matched.setdefault(entry, {})
+                places[place] = places.get(place, 0) + count
+                groups.add(self._group_of[entry])
+        if self._context and len(groups) >= self.topic.min_context:
+            return Verdict(True, score + len(groups), RULE_CONTEXT, matched)
+        return Verdict(False, score, RULE_BELOW_THRESHOLD if score > 0 else RULE_NO_MATCH, matched)
+
+    def _term_counts(self, text: str, language: str | None) -> Counter[str]:
+        """``terms``, plus ``terms_by_language`` of the article's language (all of them when unknown)."""
+        if language is None:
+            return self._terms_any.count(text)
+        return self._terms_for.get(language, self._terms_common).count(text)
 
 
-class _PhraseSet:
-    """Whole-phrase matching of many phrases with one regular expression."""
-
-    def __init__(self, phrases: tuple[str, ...]) -> None:
-        self._by_key: dict[str, str] = {}
-        for phrase in phrases:
-            self._by_key.setdefault(self._key(fold(phrase)), phrase)
-        alternatives = sorted(self._by_key, key=len, reverse=True)
-        body = "|".join(r"\s+".join(map(re.escape, key.split(" "))) for key in alternatives)
-        self._pattern = re.compile(rf"(?<!\w)(?:{body})(?!\w)") if alternatives else None
-
-    @staticmethod
-    def _key(folded: str) -> str:
-        return " ".join(folded.split())
-
-    def count(self, text: str) -> Counter[str]:
-        if self._pattern is None or not text:
-            return Counter()
-        return Counter(self._by_key[self._key(m.group())] for m in self._pattern.finditer(fold(text)))
-
-    def first(self, text: str) -> str | None:
-        if self._pattern is None or not text:
-            return None
-        match = self._pattern.search(fold(text))
-        return self._by_key[self._key(match.group())] if match else None
+def _forms(entry: str) -> tuple[str, ...]:
+    if entry.startswith(COUNTRY_PREFIX):
+        return gazetteer().forms(entry.removeprefix(COUNTRY_PREFIX))
+    return (entry,)

@@ -6,7 +6,8 @@ names the project. The config file's ``[crawl]`` table overrides them.
 
 Project settings (all prefixed ``ACCORDS_``):
 - ``ACCORDS_CONFIG``: path of the config file (default: ``$ACCORDS_CONFIG`` or ./accords.toml);
-- ``ACCORDS_BATCH_SIZE``: articles written to the database per transaction (default 50).
+- ``ACCORDS_BATCH_SIZE``: articles written to the database per transaction (default 50);
+- ``ACCORDS_RUN_ID``: record the crawl in this existing ``crawl_runs`` row (set by the service).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from crawler.config import CrawlConfig
 
 CONFIG_SETTING = "ACCORDS_CONFIG"
+RUN_ID_SETTING = "ACCORDS_RUN_ID"
 BATCH_SIZE_SETTING = "ACCORDS_BATCH_SIZE"
 DEFAULT_BATCH_SIZE = 50
 
@@ -27,6 +29,7 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 ACCORDS_CONFIG = None
+ACCORDS_RUN_ID = None
 ACCORDS_BATCH_SIZE = DEFAULT_BATCH_SIZE
 
 USER_AGENT = DEFAULT_USER_AGENT

@@ -2,7 +2,8 @@
 
     accords [--config PATH] [--verbose] COMMAND [OPTIONS]
 
-Commands: ``init-db``, ``crawl``, ``sources``, ``articles``, ``export``, ``extract``, ``reprocess``.
+Commands: ``init-db``, ``crawl``, ``serve``, ``status``, ``sources``, ``articles``, ``export``,
+``extract``, ``reprocess``, ``rescore``.
 The config file is ``--config``, else ``$ACCORDS_CONFIG``, else ./accords.toml.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +21,7 @@ from crawler.config import AccordsConfig, ConfigError, load_config
 from scheduler._tables import render_table, shorten
 from scheduler.crawl import SourceResult, run_crawls
 from scheduler.extract import ExtractError, as_json, as_table, extract
-from scheduler.reprocess import reprocess
+from scheduler.reprocess import ReprocessReport, reprocess, rescore
 from storage.articles import iter_articles, recent_articles
 from storage.export import EXPORT_FORMATS, export_record, write_export
 from storage.migrate import upgrade
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     crawl = commands.add_parser("crawl", help="crawl sources now (all enabled sources by default)")
     crawl.add_argument("sources", nargs="*", metavar="SOURCE", help="source names to crawl")
+    crawl.add_argument("--run-id", type=_positive_int, metavar="N",
+                       help="record the crawl in this crawl_runs row (used by the service; one SOURCE)")
 
     commands.add_parser("sources", help="configured sources with their last run and article count")
 
@@ -72,6 +75,19 @@ def build_parser() -> argparse.ArgumentParser:
     reprocess.add_argument("--source", metavar="NAME", help="only this source's articles")
     reprocess.add_argument("--since", type=_date, metavar="DATE",
                            help="only articles published (or, undated, first seen) on or after DATE")
+
+    serve = commands.add_parser("serve", help="run the background service: scheduled crawls, /metrics, /healthz")
+    serve.add_argument("--listen", type=_listen, metavar="HOST:PORT", help="address of /metrics and /healthz "
+                       "(default: [service] listen, 127.0.0.1:9310)")
+
+    commands.add_parser("status", help="sources' schedule, runs, recent articles and health; "
+                        "exits 1 when a source is stale or failing")
+
+    rescore = commands.add_parser(
+        "rescore", help="re-apply the current [topic] rules to stored articles (off-topic ones are marked)")
+    rescore.add_argument("--source", metavar="NAME", help="only this source's articles")
+    rescore.add_argument("--since", type=_date, metavar="DATE",
+                         help="only articles published (or, undated, first seen) on or after DATE")
     return parser
 
 
@@ -88,6 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             "articles": cmd_articles,
             "export": cmd_export,
             "reprocess": cmd_reprocess,
+            "rescore": cmd_rescore,
+            "serve": cmd_serve,
+            "status": cmd_status,
         }[args.command]
         return handler(config, args)
     except (ConfigError, UsageError, ExtractError) as exc:
@@ -108,6 +127,8 @@ def cmd_crawl(config: AccordsConfig, args: argparse.Namespace) -> int:
     )
     if not sources:
         raise UsageError(f"{config.path}: no enabled sources to crawl")
+    if args.run_id is not None and len(sources) != 1:
+        raise UsageError("--run-id needs exactly one SOURCE")
     upgrade(database(config.database.url).engine)
     print(f"crawling {len(sources)} source(s): {', '.join(s.name for s in sources)}", flush=True)
     done: list[SourceResult] = []
@@ -116,7 +137,8 @@ def cmd_crawl(config: AccordsConfig, args: argparse.Namespace) -> int:
         done.append(result)
         print(_progress_line(len(done), len(sources), result), flush=True)
 
-    results = run_crawls(config, sources, progress, log_level="INFO" if args.verbose else "ERROR")
+    results = run_crawls(config, sources, progress, log_level="INFO" if args.verbose else "ERROR",
+                         run_id=args.run_id)
     print()
     print(render_table(
         ["source", "status", "pages", "stored", "duplicates", "errors"],
@@ -195,6 +217,19 @@ def cmd_export(config: AccordsConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(config: AccordsConfig, args: argparse.Namespace) -> int:
+    from scheduler.service import serve
+
+    return serve(config, listen=args.listen)
+
+
+def cmd_status(config: AccordsConfig, args: argparse.Namespace) -> int:
+    from scheduler.status import print_status
+
+    upgrade(database(config.database.url).engine)
+    return print_status(config)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     article = extract(args.target, args.url)
     print(as_json(article) if args.json else as_table(article))
@@ -202,17 +237,34 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_reprocess(config: AccordsConfig, args: argparse.Namespace) -> int:
+    return _rederive(config, args, reprocess, "reprocessed")
+
+
+def cmd_rescore(config: AccordsConfig, args: argparse.Namespace) -> int:
+    return _rederive(config, args, rescore, "rescored")
+
+
+def _rederive(config: AccordsConfig, args: argparse.Namespace,
+              job: Callable[..., ReprocessReport], verb: str) -> int:
     if args.source:
         config.source(args.source)
     upgrade(database(config.database.url).engine)
-    report = reprocess(config, source=args.source, since=args.since)
-    print(f"reprocessed {report.articles} article(s): {report.changed_articles} changed, "
+    report = job(config, source=args.source, since=args.since)
+    print(f"{verb} {report.articles} article(s): {report.changed_articles} changed, "
           f"{sum(report.field_changes.values())} field(s) changed")
     for name, count in sorted(report.field_changes.items()):
         print(f"  {name}: {count}")
-    if report.off_topic:
-        print(f"{report.off_topic} article(s) no longer match the topic (relevance_score 0); kept")
+    if report.now_off_topic or report.now_relevant:
+        print(f"{report.now_off_topic} article(s) no longer match the topic (kept, marked relevant = false); "
+              f"{report.now_relevant} match it again")
     return 0
+
+
+def _listen(text: str) -> str:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit():
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT such as 127.0.0.1:9310, got {text!r}")
+    return text
 
 
 def _positive_int(text: str) -> int:

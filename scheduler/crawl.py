@@ -16,7 +16,7 @@ from scrapy.settings import Settings
 
 from crawler._run import RunOutcome
 from crawler.config import AccordsConfig, SourceConfig
-from crawler.settings import CONFIG_SETTING
+from crawler.settings import CONFIG_SETTING, RUN_ID_SETTING
 from crawler.spiders.news import NewsSpider
 from storage.models import RunStatus
 from storage.runs import RunCounts
@@ -30,11 +30,13 @@ class SourceResult:
     error_text: str | None
 
 
-def crawl_settings_for(config: AccordsConfig, log_level: str) -> Settings:
+def crawl_settings_for(config: AccordsConfig, log_level: str, run_id: int | None = None) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set(CONFIG_SETTING, str(config.path), priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    if run_id is not None:
+        settings.set(RUN_ID_SETTING, run_id, priority="cmdline")
     return settings
 
 
@@ -47,9 +49,13 @@ def run_crawls(
     sources: Sequence[SourceConfig],
     on_finished: Callable[[SourceResult], None],
     log_level: str = "ERROR",
+    run_id: int | None = None,
 ) -> list[SourceResult]:
-    """Crawl ``sources`` concurrently; ``on_finished`` is called as each one ends."""
-    process = AsyncCrawlerProcess(crawl_settings_for(config, log_level))
+    """Crawl ``sources`` concurrently; ``on_finished`` is called as each one ends.
+
+    ``run_id``: the ``crawl_runs`` row to record a single source's crawl in (the service's).
+    """
+    process = AsyncCrawlerProcess(crawl_settings_for(config, log_level, run_id))
     if log_level != "DEBUG" and logging.getLevelName(log_level) >= logging.ERROR:
         for name in _REPORTED_LOGGERS:
             logging.getLogger(name).setLevel(logging.CRITICAL)

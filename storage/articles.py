@@ -7,11 +7,12 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
+from storage._filters import filter_articles
 from storage._upsert import insert_ignoring_conflicts
-from storage.models import Article, ArticleHtml, SeenUrl, UrlOutcome, utc_now
+from storage.models import Article, ArticleCountry, ArticleHtml, SeenUrl, UrlOutcome, utc_now
 from storage.pages import RawPage, page_row
 
 
@@ -37,13 +38,18 @@ class ArticleRow:
     image_url: str | None = None
     field_sources: dict[str, str] = field(default_factory=dict)
     matched_terms: dict[str, Any] = field(default_factory=dict)
+    relevance_rule: str | None = None
+    #: ISO country code → mentions
+    countries: dict[str, int] = field(default_factory=dict)
     url_keys: tuple[str, ...] = ()
     #: the page as downloaded, kept when the source has ``keep_html = true``.
     page: RawPage | None = None
 
 
 #: ArticleRow fields that are ``articles`` columns.
-ARTICLE_COLUMNS = tuple(f.name for f in fields(ArticleRow) if f.name not in ("url_keys", "page"))
+ARTICLE_COLUMNS = tuple(
+    f.name for f in fields(ArticleRow) if f.name not in ("url_keys", "page", "countries")
+)
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,9 @@ def store_articles(
     pages = [page_row(article_id, page) for canonical, article_id in inserted
              if (page := first[canonical].page) is not None]
     insert_ignoring_conflicts(session, ArticleHtml.__table__, pages, ["article_id"])
+    mentions = [{"article_id": article_id, "country_code": code, "mentions": count}
+                for canonical, article_id in inserted for code, count in first[canonical].countries.items()]
+    insert_ignoring_conflicts(session, ArticleCountry.__table__, mentions, ["article_id", "country_code"])
     ids = dict(
         session.execute(
             select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(first))
@@ -117,7 +126,7 @@ def seen_url_keys(session: Session, source_id: int) -> set[str]:
 def recent_articles(session: Session, limit: int) -> list[Article]:
     statement = (
         select(Article)
-        .options(joinedload(Article.source))
+        .options(joinedload(Article.source), selectinload(Article.countries))
         .order_by(Article.first_seen_at.desc(), Article.id.desc())
         .limit(limit)
     )
@@ -129,15 +138,29 @@ def iter_articles(session: Session, since: datetime | None = None) -> Iterator[A
 
     ``since`` keeps articles published at or after it (undated ones: first seen at or after it).
     """
-    statement = select(Article).options(joinedload(Article.source)).order_by(Article.id)
-    if since is not None:
-        statement = statement.where(func.coalesce(Article.published_at, Article.first_seen_at) >= since)
+    statement = select(Article).options(joinedload(Article.source), selectinload(Article.countries))
+    statement = filter_articles(statement.order_by(Article.id), None, since)
     yield from session.scalars(statement.execution_options(yield_per=500))
 
 
-def update_article(article: Article, values: dict[str, Any]) -> list[str]:
-    """Set changed ``values`` on a stored article; returns the names of the fields that changed."""
+def article_ids(session: Session, source: str | None = None, since: datetime | None = None) -> list[int]:
+    """Ids of stored articles, optionally of one source and published (else first seen) since a time."""
+    return list(session.scalars(filter_articles(select(Article.id), source, since).order_by(Article.id)))
+
+
+def articles_by_ids(session: Session, ids: Sequence[int]) -> list[Article]:
+    statement = (select(Article).options(joinedload(Article.source), selectinload(Article.countries))
+                 .where(Article.id.in_(ids)).order_by(Article.id))
+    return list(session.scalars(statement))
+
+
+def update_article(article: Article, values: dict[str, Any], countries: dict[str, int]) -> list[str]:
+    """Set changed ``values`` and country mentions on a stored article; returns what changed."""
     changed = [name for name, value in values.items() if getattr(article, name) != value]
     for name in changed:
         setattr(article, name, values[name])
+    if {c.country_code: c.mentions for c in article.countries} != countries:
+        article.countries = [ArticleCountry(country_code=code, mentions=count)
+                             for code, count in countries.items()]
+        changed.append("countries")
     return changed

@@ -35,6 +35,9 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "section",
     "image_url",
     "field_sources",
+    "relevant",
+    "relevance_rule",
+    "countries",
 )
 EXPORT_FORMATS = ("jsonl", "csv")
 
@@ -63,6 +66,9 @@ def export_record(article: Article) -> dict[str, Any]:
         "section": article.section,
         "image_url": article.image_url,
         "field_sources": dict(article.field_sources),
+        "relevant": article.relevant,
+        "relevance_rule": article.relevance_rule,
+        "countries": {country.country_code: country.mentions for country in article.countries},
     }
 
 
@@ -88,7 +94,7 @@ def _write_csv(articles: Iterable[Article], output: IO[str]) -> int:
     count = 0
     for count, article in enumerate(articles, start=1):  # noqa: B007
         record = export_record(article)
-        for name in ("authors", "tags", "matched_terms", "field_sources"):
+        for name in ("authors", "tags", "matched_terms", "field_sources", "countries"):
             record[name] = json.dumps(record[name], ensure_ascii=False)
         writer.writerow(record)
     return count

@@ -9,7 +9,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, MetaData, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, MetaData, String, Text, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage._types import PortableJSON, UTCDateTime
@@ -97,11 +97,28 @@ class Article(Base):
     #: field name → where its value came from (jsonld, opengraph, trafilatura…), for audits.
     field_sources: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
     relevance_score: Mapped[float]
+    #: false once ``accords rescore`` finds the article no longer matches the topic (it is kept).
+    relevant: Mapped[bool] = mapped_column(default=True, server_default=true())
+    relevance_rule: Mapped[str | None] = mapped_column(String(200))
     matched_terms: Mapped[dict[str, Any]] = mapped_column(default=dict)
     first_seen_at: Mapped[utc_timestamp] = mapped_column(default=utc_now, index=True)
     fetched_at: Mapped[utc_timestamp]
 
     source: Mapped[Source] = relationship()
+    countries: Mapped[list[ArticleCountry]] = relationship(
+        order_by="(ArticleCountry.mentions.desc(), ArticleCountry.country_code)",
+        cascade="all, delete-orphan",
+    )
+
+
+class ArticleCountry(Base):
+    """A country an article mentions (gazetteer match), with how many times."""
+
+    __tablename__ = "article_countries"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    country_code: Mapped[str] = mapped_column(String(2), primary_key=True, index=True)
+    mentions: Mapped[int]
 
 
 class ArticleHtml(Base):

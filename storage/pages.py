@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from storage.models import Article, ArticleHtml, Source
+from storage._filters import filter_articles
+from storage.models import Article, ArticleHtml
 
 COMPRESSION_LEVEL = 6
 
@@ -52,18 +53,14 @@ def article_ids_with_pages(
 ) -> list[int]:
     """Ids of articles whose HTML is kept, optionally of one source and published since a time."""
     statement = select(Article.id).join(ArticleHtml, ArticleHtml.article_id == Article.id)
-    if source is not None:
-        statement = statement.join(Source).where(Source.name == source)
-    if since is not None:
-        statement = statement.where(func.coalesce(Article.published_at, Article.first_seen_at) >= since)
-    return list(session.scalars(statement.order_by(Article.id)))
+    return list(session.scalars(filter_articles(statement, source, since).order_by(Article.id)))
 
 
 def articles_with_pages(session: Session, ids: Sequence[int]) -> Iterator[tuple[Article, RawPage]]:
     statement = (
         select(Article, ArticleHtml)
         .join(ArticleHtml, ArticleHtml.article_id == Article.id)
-        .options(joinedload(Article.source))
+        .options(joinedload(Article.source), selectinload(Article.countries))
         .where(Article.id.in_(ids))
         .order_by(Article.id)
     )

@@ -55,3 +55,48 @@ def finish_run(
     run.errors = counts.errors
     run.stats = stats
     run.error_text = error_text
+
+
+def get_run(session: Session, run_id: int, source_id: int) -> int:
+    """A run the service created for this source (``accords crawl --run-id``)."""
+    run = session.get(CrawlRun, run_id)
+    if run is None or run.source_id != source_id or run.status is not RunStatus.RUNNING:
+        raise ValueError(f"crawl run {run_id} is not a running run of this source")
+    return run.id
+
+
+def close_if_running(session: Session, run_id: int, status: RunStatus, error_text: str) -> bool:
+    """Give a run still marked ``running`` its final status (the crawl process died or was stopped)."""
+    run = session.get_one(CrawlRun, run_id)
+    if run.status is not RunStatus.RUNNING:
+        return False
+    run.status = status
+    run.finished_at = utc_now()
+    run.error_text = "\n".join(filter(None, [error_text, run.error_text]))
+    return True
+
+
+def force_status(session: Session, run_id: int, status: RunStatus, error_text: str) -> None:
+    """Overwrite a run's status (a crawl stopped by the service is abandoned, whatever it wrote)."""
+    run = session.get_one(CrawlRun, run_id)
+    run.status = status
+    run.finished_at = run.finished_at or utc_now()
+    run.error_text = "\n".join(filter(None, [error_text, run.error_text]))
+
+
+def mark_abandoned(session: Session) -> list[tuple[int, str]]:
+    """Runs left ``running`` by a service that was killed: mark them ``abandoned``."""
+    runs = session.execute(
+        select(CrawlRun, Source.name).join(Source).where(CrawlRun.status == RunStatus.RUNNING)
+    ).all()
+    for run, _ in runs:
+        run.status = RunStatus.ABANDONED
+        run.finished_at = utc_now()
+        run.error_text = "\n".join(filter(None, ["left running by a service that stopped", run.error_text]))
+    return [(run.id, name) for run, name in runs]
+
+
+def run_summary(session: Session, run_id: int) -> tuple[RunStatus, RunCounts, str | None]:
+    run = session.get_one(CrawlRun, run_id)
+    counts = RunCounts(run.pages_fetched, run.articles_stored, run.duplicates_skipped, run.errors)
+    return run.status, counts, run.error_text

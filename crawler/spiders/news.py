@@ -31,12 +31,12 @@ from crawler._run import SourceRun
 from crawler.config import AccordsConfig, SourceConfig, load_config
 from crawler.items import ArticleItem
 from crawler.normalize import normalize
-from crawler.settings import CONFIG_SETTING, crawl_settings
+from crawler.settings import CONFIG_SETTING, RUN_ID_SETTING, crawl_settings
 from crawler.urls import QueryRules, canonical_url, in_scope, looks_like_html
 from storage.articles import seen_url_keys
 from storage.migrate import is_current, upgrade
 from storage.pages import RawPage
-from storage.runs import ensure_source, start_run
+from storage.runs import ensure_source, get_run, start_run
 from storage.session import database
 
 ENTRY_META = "accords_entry"
@@ -94,7 +94,8 @@ class NewsSpider(Spider):
             upgrade(db.engine)
         with db.Session.begin() as session:
             source_id = ensure_source(session, self.source.name, self.source.language)
-            run_id = start_run(session, source_id)
+            given = self.settings.get(RUN_ID_SETTING)
+            run_id = get_run(session, int(given), source_id) if given else start_run(session, source_id)
             seen = seen_url_keys(session, source_id)
         entry_points = len(self.source.feeds) + len(self.source.sitemaps) + len(self.source.start_urls)
         return SourceRun(source_id=source_id, run_id=run_id, seen_url_keys=seen,

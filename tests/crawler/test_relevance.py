@@ -6,43 +6,86 @@ from crawler.config import TopicConfig
 from crawler.relevance import TopicMatcher
 
 TOPIC = TopicConfig(
-    terms=("Abraham Accords", "accords d'Abraham", "اتفاقيات أبراهام", "הסכמי אברהם", "Авраамовы соглашения"),
+    terms=("Abraham Accords", "accords d'Abraham", "اتفاقيات أبراهام", "הסכמי אברהם", "Авраамов* соглашени*"),
+    terms_by_language={"fr": ("accords Abraham",)},
+    context_terms=(("normalization", "normalisation", "تطبيع"), ("Israel", "Israeli", "إسرائيل"),
+                   ("UAE", "Emirati", "الإمارات", "Kazakhstan")),
+    min_context=3,
     exclude_terms=("Abraham Accords Crossword",),
 )
+PARAGRAPH = "Officials met on Tuesday to discuss trade, flights and tourism between the two countries."
+
+
+def body(*paragraphs: str) -> str:
+    return "\n\n".join(paragraphs)
 
 
 @pytest.mark.parametrize(
-    ("title", "body", "term"),
+    ("title", "text", "term"),
     [
         ("The ABRAHAM   ACCORDS at five", "", "Abraham Accords"),
         ("", "Les accords d’Abraham, signés en 2020.", "accords d'Abraham"),
         ("", "تحتفل الإمارات بذكرى اتفاقيات أبراهام اليوم", "اتفاقيات أبراهام"),
-        ("", "חמש שנים להסכמים: הסכמי אברהם.", "הסכמי אברהם"),
-        ("", "Авраамовы соглашения расширяются.", "Авраамовы соглашения"),
+        ("", "חמש שנים להסכמים: בהסכמי אברהם.", "הסכמי אברהם"),
+        ("", "Казахстан присоединился к Авраамовым соглашениям.", "Авраамов* соглашени*"),
     ],
 )
-def test_terms_match_in_every_script(title: str, body: str, term: str) -> None:
-    verdict = TopicMatcher(TOPIC).judge(title, None, body)
-    assert verdict.relevant
+def test_terms_match_in_every_script(title: str, text: str, term: str) -> None:
+    verdict = TopicMatcher(TOPIC).judge(title, None, text)
+    assert (verdict.relevant, verdict.rule) == (True, "terms")
     assert term in verdict.matched_terms
 
 
 @pytest.mark.parametrize(
-    "body",
+    "text",
     ["Abraham Accordsville is a town.", "Abraham Serfaty et les accords commerciaux.", "Abraham Lincoln"],
 )
-def test_word_boundaries_and_whole_phrases(body: str) -> None:
-    assert not TopicMatcher(TOPIC).judge("Unrelated", None, body).relevant
+def test_word_boundaries_and_whole_phrases(text: str) -> None:
+    verdict = TopicMatcher(TOPIC).judge("Unrelated", None, text)
+    assert (verdict.relevant, verdict.rule, verdict.matched_terms) == (False, "no match", {})
 
 
-def test_score_weights_title_over_body_and_counts_places() -> None:
+def test_score_weights_title_description_and_body_position() -> None:
     matcher = TopicMatcher(TOPIC)
-    verdict = matcher.judge("Abraham Accords at five", "The Abraham Accords", "abraham accords, Abraham Accords.")
+    verdict = matcher.judge("Abraham Accords at five", "The Abraham Accords",
+                            body("abraham accords, Abraham Accords.", PARAGRAPH))
     assert verdict.matched_terms == {"Abraham Accords": {"title": 1, "description": 1, "body": 2}}
     assert verdict.score == 3.0 + 2.0 + 2 * 1.0
-    assert matcher.judge("x", None, "Abraham Accords").score == 1.0
+
+
+def test_a_passing_mention_at_the_end_is_below_the_threshold_on_both_sides() -> None:
+    matcher = TopicMatcher(TOPIC)
+    late = matcher.judge("Gaza talks", None, body(PARAGRAPH, PARAGRAPH, PARAGRAPH, "Recall the Abraham Accords."))
+    assert (late.relevant, late.score, late.rule) == (False, 0.5, "below threshold")
+    early = matcher.judge("Gaza talks", None, body("Recall the Abraham Accords.", PARAGRAPH, PARAGRAPH, PARAGRAPH))
+    assert (early.relevant, early.score, early.rule) == (True, 1.0, "terms")
+    twice_late = matcher.judge("x", None, body(PARAGRAPH, PARAGRAPH, "Abraham Accords.", "Abraham Accords."))
+    assert (twice_late.relevant, twice_late.score) == (True, 1.0)
+
+
+def test_min_score_is_configurable() -> None:
+    strict = TopicMatcher(TOPIC.model_copy(update={"min_score": 3.0}))
+    assert not strict.judge("x", None, body("Abraham Accords and Abraham Accords.")).relevant
+    assert strict.judge("Abraham Accords", None, "").relevant
+
+
+def test_context_rule_needs_min_context_groups() -> None:
+    matcher = TopicMatcher(TOPIC)
+    three = matcher.judge("Israel and the UAE deepen normalization", None, PARAGRAPH)
+    assert (three.relevant, three.rule, three.score) == (True, "context", 3.0)
+    assert set(three.matched_terms) == {"normalization", "Israel", "UAE"}
+    two = matcher.judge("Israel and the UAE sign a water deal", None, PARAGRAPH)
+    assert (two.relevant, two.rule) == (False, "no match")
+
+
+def test_language_specific_terms_apply_to_their_language_only() -> None:
+    matcher = TopicMatcher(TOPIC)
+    assert matcher.judge("Les accords Abraham", None, "", "fr").relevant
+    assert matcher.judge("Les accords Abraham", None, "", None).relevant
+    assert not matcher.judge("The accords Abraham", None, "", "en").relevant
 
 
 def test_exclude_terms_win() -> None:
     verdict = TopicMatcher(TOPIC).judge("Abraham Accords crossword", None, "Abraham Accords")
-    assert (verdict.relevant, verdict.excluded_by) == (False, "Abraham Accords Crossword")
+    assert (verdict.relevant, verdict.rule, verdict.excluded_by) == (
+        False, "excluded by 'Abraham Accords Crossword'", "Abraham Accords Crossword")

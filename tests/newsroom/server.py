@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 from tests.newsroom.content import SITES, Site
 from tests.newsroom.context import Context
+from tests.newsroom.faults import fault_response
 from tests.newsroom.routes import HTML, JSON, Response, respond
 
 HOST = "127.0.0.1"
@@ -119,7 +120,7 @@ class NewsroomHandler(BaseHTTPRequestHandler):
         if context is None:
             return Response(503, HTML, b"starting\n")
         try:
-            return respond(context, self.server.site, target)
+            return fault_response(target) or respond(context, self.server.site, target)
         except Exception:
             traceback.print_exc()
             return Response(500, HTML, b"<!DOCTYPE html><title>500</title><h1>Server error</h1>\n")

@@ -1,0 +1,152 @@
+"""``accords serve``: the background service.
+
+An APScheduler 3 ``BackgroundScheduler`` with its jobs in the project's
+database (``apscheduler_jobs``), one job per enabled source (id
+``crawl:<source>``), ``coalesce`` on, one instance per source at a time, a
+misfire grace time, and a thread pool of ``max_concurrent_crawls``. At start
+it marks runs left ``running`` as ``abandoned`` and reconciles the jobs with
+the config (adds, removes, reschedules; unchanged jobs keep their next run
+time). It logs to stdout, serves ``/metrics`` and ``/healthz``, and on
+SIGTERM/SIGINT lets running crawls finish for ``shutdown_grace`` seconds,
+abandons the rest and exits 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import signal
+import sys
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from apscheduler.util import undefined
+from sqlalchemy import Engine
+
+from crawler.config import AccordsConfig
+from crawler.schedule import Schedule, parse_schedule
+from scheduler import jobs
+from scheduler.metrics import serve_http
+from storage.migrate import upgrade
+from storage.runs import mark_abandoned
+from storage.session import database
+
+logger = logging.getLogger("accords.service")
+JOB_PREFIX = "crawl:"
+JOBS_TABLE = "apscheduler_jobs"
+
+
+@dataclass
+class Reconciled:
+    added: list[str] = field(default_factory=list)
+    rescheduled: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def build_scheduler(config: AccordsConfig, engine: Engine) -> BackgroundScheduler:
+    service = config.service
+    return BackgroundScheduler(
+        jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
+        executors={"default": ThreadPoolExecutor(service.max_concurrent_crawls)},
+        job_defaults={"coalesce": True, "max_instances": 1,
+                      "misfire_grace_time": int(service.misfire_grace_time)},
+        timezone=UTC,
+    )
+
+
+def trigger_for(schedule: Schedule, jitter: float) -> BaseTrigger:
+    if schedule.interval is not None:
+        return IntervalTrigger(seconds=schedule.interval, jitter=int(jitter) or None, timezone=UTC)
+    assert schedule.crontab is not None
+    minute, hour, day, month, day_of_week = schedule.crontab.split()
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week,
+                       jitter=int(jitter) or None, timezone=UTC)
+
+
+def reconcile(scheduler: BackgroundScheduler, config: AccordsConfig) -> Reconciled:
+    """Make the stored jobs match the config's enabled sources."""
+    changes = Reconciled()
+    existing = {job.id: job for job in scheduler.get_jobs()}
+    wanted: set[str] = set()
+    jitter = config.service.jitter
+    for source in config.enabled_sources:
+        schedule = parse_schedule(config.schedule_of(source))
+        job_id = JOB_PREFIX + source.name
+        wanted.add(job_id)
+        signature = f"{source.name} | {schedule.text} | jitter {jitter:g}s"
+        arguments = (str(config.path), source.name)
+        job = existing.get(job_id)
+        if job is not None and job.name == signature and tuple(job.args) == arguments:
+            changes.kept.append(source.name)
+            continue
+        scheduler.add_job(jobs.crawl_source, trigger_for(schedule, jitter), args=arguments, id=job_id,
+                          name=signature, replace_existing=True,
+                          next_run_time=_first_run(schedule, jitter) if job is None else undefined)
+        (changes.added if job is None else changes.rescheduled).append(source.name)
+    for job_id in sorted(existing.keys() - wanted):
+        if job_id.startswith(JOB_PREFIX):
+            scheduler.remove_job(job_id)
+            changes.removed.append(job_id.removeprefix(JOB_PREFIX))
+    return changes
+
+
+def _first_run(schedule: Schedule, jitter: float) -> datetime | object:
+    """A new interval source's first crawl comes soon, spread over the jitter so sources do not start
+    together; a cron source waits for its first cron time."""
+    if schedule.interval is None:
+        return undefined
+    delay = random.uniform(0, min(jitter, schedule.interval))
+    return datetime.now(UTC) + timedelta(seconds=delay)
+
+
+def serve(config: AccordsConfig, listen: str | None = None) -> int:
+    _log_to_stdout()
+    db = database(config.database.url)
+    upgrade(db.engine)
+    with db.Session.begin() as session:
+        for run_id, source in mark_abandoned(session):
+            logger.warning("source %s: run %d was left running by a stopped service: marked abandoned",
+                           source, run_id)
+    jobs.reset()
+    scheduler = build_scheduler(config, db.engine)
+    scheduler.start(paused=True)
+    changes = reconcile(scheduler, config)
+    logger.info("jobs: %d kept, %d added, %d rescheduled, %d removed%s", len(changes.kept),
+                len(changes.added), len(changes.rescheduled), len(changes.removed),
+                f" ({', '.join(changes.removed)})" if changes.removed else "")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda number, frame: stop.set())
+    server = serve_http(config, listen or config.service.listen,
+                        healthy=lambda: scheduler.running and not stop.is_set())
+    logger.info("listening on http://%s:%d (/metrics, /healthz)", server.server_address[0], server.server_port)
+    scheduler.resume()
+    for job in sorted(scheduler.get_jobs(), key=lambda j: j.id):
+        logger.info("source %s: %s, next run %s", job.args[1], job.name.split(" | ")[1],
+                    job.next_run_time.isoformat() if job.next_run_time else "paused")
+    stop.wait()
+    logger.info("stopping: waiting up to %g s for %d running crawl(s)", config.service.shutdown_grace,
+                len(jobs.running_crawls()))
+    scheduler.pause()
+    abandoned = jobs.stop_all(config.service.shutdown_grace)
+    scheduler.shutdown(wait=True)
+    server.shutdown()
+    server.server_close()
+    if abandoned:
+        logger.warning("abandoned running crawl(s) of: %s", ", ".join(abandoned))
+    logger.info("stopped")
+    return 0
+
+
+def _log_to_stdout() -> None:
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, force=True,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

@@ -1,0 +1,48 @@
+"""``accords status``: one line per enabled source, and an exit status monitoring can use."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+
+from crawler.config import AccordsConfig
+from scheduler._tables import render_table
+from scheduler.health import source_statuses
+from scheduler.service import JOB_PREFIX, JOBS_TABLE
+from storage.session import database
+
+
+def next_runs(config: AccordsConfig) -> dict[str, datetime | None]:
+    """Next run time of each source's job, as the service stored it."""
+    store = SQLAlchemyJobStore(engine=database(config.database.url).engine, tablename=JOBS_TABLE)
+    return {job.id.removeprefix(JOB_PREFIX): job.next_run_time for job in store.get_all_jobs()
+            if job.id.startswith(JOB_PREFIX)}
+
+
+def print_status(config: AccordsConfig) -> int:
+    """Print the table; 1 when a source is stale or its last run failed, else 0."""
+    statuses = source_statuses(config)
+    scheduled = next_runs(config)
+    rows = []
+    for status in statuses:
+        last = status.health.recent_runs[0] if status.health.recent_runs else None
+        rows.append((
+            status.source.name,
+            status.schedule,
+            _time(scheduled.get(status.source.name)),
+            _time(last.started_at) if last else None,
+            status.last_status.value if status.last_status else None,
+            status.health.articles_24h,
+            status.health.articles_7d,
+            f"STALE: {status.stale_reason}" if status.stale else "no",
+        ))
+    print(render_table(["source", "schedule", "next run", "last run", "status", "24h", "7d", "stale"], rows))
+    problems = [s.source.name for s in statuses if s.stale or s.failing]
+    if problems:
+        print(f"\n{len(problems)} source(s) stale or failing: {', '.join(problems)}")
+    return 1 if problems else 0
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if value else None
