@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import urllib.request
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 
 from sqlalchemy import select
@@ -91,7 +92,7 @@ def test_service_schedules_times_out_survives_crashes_and_stops_cleanly(
     assert of("crash-site", database_url)[-1][1] is RunStatus.ABANDONED
     for name in ("israel-daily", "global-wire"):
         own = [r for r in final if r[0] == name and r[3] is not None]
-        for earlier, later in zip(own, own[1:], strict=False):
+        for earlier, later in pairwise(own):
             assert later[2] >= earlier[3], f"{name}: runs overlap"  # type: ignore[operator]
             assert (later[2] - earlier[2]).total_seconds() >= 1.9, f"{name}: ran before its schedule"
 
