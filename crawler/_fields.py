@@ -26,8 +26,8 @@ _PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished
                    "dc.date", "dcterms.date", "dcterms.created", "date")
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified",
                   "dcterms.modified", "last-modified")
-_AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author",
-                "sailthru.author", "byl")
+_AUTHOR_META = ("author", "parsely-author", "sailthru.author", "byl")
+_CREATOR_META = ("dc.creator", "dcterms.creator")
 
 
 class Fallback(Protocol):
@@ -60,12 +60,11 @@ def clean_text(value: object) -> str | None:
     return text or None
 
 
-def site_name(declared: Structured, fallback: Fallback) -> Picked[str | None]:
+def site_name(declared: Structured) -> Picked[str | None]:
     def candidates() -> Iterator[tuple[str, str | None]]:
         yield "opengraph", clean_text(declared.first("og:site_name"))
         yield "jsonld", clean_text(jsonld_text(declared.article("publisher")))
-        yield "meta", clean_text(declared.first("application-name", "publisher", "dc.publisher"))
-        yield "trafilatura", clean_text(fallback.get("sitename"))
+        yield "meta", clean_text(declared.first("application-name"))
 
     return first(candidates())
 
@@ -114,13 +113,20 @@ def authors(declared: Structured, fallback: Fallback, blocked: Iterable[str]) ->
     def candidates() -> Iterator[tuple[str, list[str]]]:
         yield "jsonld", clean_authors(jsonld_people(declared.article("author")), blocked)
         yield "microdata", clean_authors(declared.microdata.get("author", []), blocked)
-        meta_names = [n for n in declared.all(*_AUTHOR_META) if not n.startswith(("http://", "https://"))]
-        yield "meta", clean_authors(meta_names, blocked)
+        yield "opengraph", clean_authors(_names(declared.all("article:author")), blocked)
+        yield "meta", clean_authors(_names(declared.all(*_AUTHOR_META)), blocked)
+        yield "meta", clean_authors(_names(declared.all(*_CREATOR_META)), blocked)
+        yield "byline", clean_authors(declared.bylines[:1], blocked)
         byline = fallback.get("author")
         yield "trafilatura", clean_authors([byline] if byline else [], blocked)
 
     picked = first(candidates())
     return Picked(picked.value or [], picked.source)
+
+
+def _names(values: list[str]) -> list[str]:
+    """Author meta values that are names, not profile URLs."""
+    return [value for value in values if not value.startswith(("http://", "https://", "/"))]
 
 
 def published(declared: Structured, fallback: Fallback, local: tzinfo) -> Picked[datetime | None]:

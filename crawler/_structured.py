@@ -37,6 +37,12 @@ class Structured:
     canonical_link: str | None = None
     html_lang: str | None = None
     title_tag: str | None = None
+    #: texts of visible byline elements (class "byline", "author"…, rel="author")
+    bylines: list[str] = field(default_factory=list)
+    #: whitespace-normalised, case-folded texts of the page's h1-h3 headings
+    headings: set[str] = field(default_factory=set)
+    #: JSON-LD nodes by their ``@id``, to resolve references such as ``"author": {"@id": "#writer"}``
+    jsonld_ids: dict[str, dict[str, Any]] = field(default_factory=dict)
     time_datetimes: list[str] = field(default_factory=list)
 
     def first(self, *names: str) -> str | None:
@@ -51,7 +57,15 @@ class Structured:
         return [v.strip() for name in names for v in self.meta.get(name, ()) if v.strip()]
 
     def article(self, key: str) -> Any:
-        return (self.jsonld_article or {}).get(key)
+        """A property of the JSON-LD article, with ``{"@id": …}`` references resolved."""
+        return self._resolve((self.jsonld_article or {}).get(key))
+
+    def _resolve(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return [self._resolve(item) for item in value]
+        if isinstance(value, dict) and set(value) <= {"@id", "@type"} and value.get("@id") in self.jsonld_ids:
+            return self.jsonld_ids[value["@id"]]
+        return value
 
     def micro(self, key: str) -> str | None:
         values = self.microdata.get(key)
@@ -73,11 +87,15 @@ def read_structured(tree: HtmlElement) -> Structured:
     found.title_tag = title.text_content() if title is not None else None
     found.time_datetimes = [t.get("datetime", "").strip() for t in tree.iter("time") if t.get("datetime")]
     for node in _jsonld_nodes(tree):
+        if isinstance(node.get("@id"), str) and len(node) > 1:
+            found.jsonld_ids.setdefault(node["@id"], node)
         types = node_types(node)
         found.jsonld_types |= types
         if found.jsonld_article is None and types & ARTICLE_TYPES:
             found.jsonld_article = node
     found.microdata = _microdata_article(tree)
+    found.bylines = _bylines(tree)
+    found.headings = {" ".join(h.text_content().split()).casefold() for h in tree.iter("h1", "h2", "h3")}
     return found
 
 
@@ -178,6 +196,26 @@ def _item_properties(scope: HtmlElement) -> dict[str, list[str]]:
 def _nested_name(item: HtmlElement) -> str:
     names = item.xpath('.//*[@itemprop="name"]')
     return _item_value(names[0]) if names else str(item.text_content())
+
+
+_BYLINE_CLASSES = frozenset({"byline", "byline__author", "author", "authors", "author-name", "author__name",
+                             "author__detail", "article-author", "story-author", "byl", "writer", "c-byline"})
+_MAX_BYLINE_CHARS = 150
+
+
+def _bylines(tree: HtmlElement) -> list[str]:
+    """Texts of the page's byline elements, innermost first, in document order."""
+    found = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "meta", "link"):
+            continue
+        classes = set((element.get("class") or "").lower().split())
+        if not (classes & _BYLINE_CLASSES or element.get("rel") == "author"):
+            continue
+        text = " ".join(element.text_content().split())
+        if text and len(text) <= _MAX_BYLINE_CHARS and text not in found:
+            found.append(text)
+    return found
 
 
 def _item_value(element: HtmlElement) -> str:

@@ -18,7 +18,6 @@ listings and pages with too little text.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -31,6 +30,7 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from crawler import _fields
+from crawler._boilerplate import strip_boilerplate
 from crawler._language import detect_language, primary_subtag
 from crawler._structured import LISTING_TYPES, Structured, jsonld_text, read_structured
 from crawler.urls import QueryRules, canonical_url, same_site
@@ -40,16 +40,6 @@ MIN_UNDECLARED_ARTICLE_WORDS = 150
 MIN_PARAGRAPH_WORDS = 20
 #: htmldate without its "extensive" guessing (it reads a footer's copyright year as a date).
 _DATE_SEARCH = {"extensive_search": False, "original_date": True}
-#: Short body lines that are navigation, not article text ("Read more: …", "Share on Facebook").
-_BOILERPLATE_LINE = re.compile(
-    r"^(read (more|also)|see also|related( articles| stories| coverage)?|also read|share (this|on)|"
-    r"click here|sign up|subscribe|advertisement|lire aussi|à lire aussi|voir aussi|"
-    r"читайте также|смотрите также|اقرأ أيضا|اقرأ أيضاً|اقرأ ايضا|שתפו|קראו עוד|כתבות נוספות)\b",
-    re.IGNORECASE,
-)
-_BOILERPLATE_MAX_WORDS = 15
-
-
 @dataclass(frozen=True)
 class NormalizedArticle:
     url: str
@@ -98,7 +88,7 @@ def normalize(
             sources[name] = picked.source
         return picked.value
 
-    site_name = take("site_name", _fields.site_name(declared, fallback))
+    site_name = take("site_name", _fields.site_name(declared))
     title = take("title", _fields.title(declared, fallback, site_name)) or ""
     organisations = [n for n in (site_name, jsonld_text(declared.article("publisher"))) if n]
     article = dict(
@@ -111,7 +101,7 @@ def normalize(
         image_url=take("image_url", _fields.image_url(declared, url)),
     )
     canonical_source, sources["canonical_url"] = _canonical_source(url, declared)
-    body = _body(tree, url, title)
+    body = _body(tree, url, title, article["description"], declared.headings)
     sources["body"] = "trafilatura"
     word_count = len(body.split())
     language, sources["language"] = _language(declared, headers, f"{title}\n{body}", language_hint)
@@ -165,21 +155,17 @@ def _canonical_source(url: str, declared: Structured) -> tuple[str, str]:
     return url, "url"
 
 
-def _body(tree: HtmlElement, url: str, title: str) -> str:
-    """Paragraphs separated by blank lines, without a repeated headline or navigation lines."""
+def _body(tree: HtmlElement, url: str, title: str, description: str | None, headings: set[str]) -> str:
+    """Paragraphs separated by blank lines, without the repeated headline or standfirst, or boilerplate."""
     document = trafilatura.bare_extraction(
         tree, url=url, include_comments=False, favor_precision=True, with_metadata=False,
     )
     text = document.as_dict().get("text") or "" if isinstance(document, Document) else ""
-    paragraphs = [" ".join(line.split()) for line in text.splitlines()]
-    paragraphs = [p for p in paragraphs if p and not _is_boilerplate(p)]
-    if paragraphs and paragraphs[0].casefold() == title.casefold():
+    paragraphs = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    leading = {title.casefold(), (description or "").casefold(), *headings}
+    while paragraphs and paragraphs[0].casefold() in leading:
         paragraphs = paragraphs[1:]
-    return "\n\n".join(paragraphs)
-
-
-def _is_boilerplate(paragraph: str) -> bool:
-    return len(paragraph.split()) <= _BOILERPLATE_MAX_WORDS and bool(_BOILERPLATE_LINE.match(paragraph))
+    return "\n\n".join(strip_boilerplate([p for p in paragraphs if p]))
 
 
 def _language(

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel
 
-from crawler.config import AccordsConfig, CrawlConfig, DatabaseConfig, SourceConfig, TopicConfig
+from crawler.config import AccordsConfig, CrawlConfig, DatabaseConfig, ServiceConfig, SourceConfig, TopicConfig
 from scheduler.cli import build_parser
 from storage.export import EXPORT_FIELDS
 from storage.models import Base
@@ -40,13 +40,13 @@ def test_global_options_are_documented() -> None:
 @pytest.mark.parametrize(
     ("table", "model"),
     [("[database]", DatabaseConfig), ("[topic]", TopicConfig), ("[crawl]", CrawlConfig),
-     ("[[sources]]", SourceConfig)],
+     ("[service]", ServiceConfig), ("[[sources]]", SourceConfig)],
 )
 def test_every_config_key_is_documented(table: str, model: type[BaseModel]) -> None:
     section = README.split(f"### `{table}`", 1)[1].split("\n### ", 1)[0]
     for key in model.model_fields:
         assert re.search(rf"^\| `{key}` \|", section, re.MULTILINE), f"{table} {key} is not documented"
-    assert set(AccordsConfig.model_fields) - {"path"} == {"database", "topic", "crawl", "sources"}
+    assert set(AccordsConfig.model_fields) - {"path"} == {"database", "topic", "crawl", "service", "sources"}
 
 
 def test_every_export_field_is_documented() -> None:

@@ -60,6 +60,11 @@ def test_jsonld_article_fields() -> None:
     assert article.language == "en"
     assert article.body == "\n\n".join(PARAGRAPHS)
     assert article.word_count == sum(len(p.split()) for p in PARAGRAPHS)
+    assert article.field_sources == {
+        "site_name": "opengraph", "title": "jsonld", "authors": "jsonld", "published_at": "jsonld",
+        "modified_at": "jsonld", "description": "opengraph", "tags": "jsonld", "canonical_url": "link-canonical",
+        "body": "trafilatura", "language": "markup",
+    }
 
 
 META_HEAD = """
