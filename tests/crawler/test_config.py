@@ -60,7 +60,17 @@ def test_scope_defaults_to_hosts_with_explicit_ports(tmp_path: Path) -> None:
         (TOPIC + SOURCE + 'language = "English"\n', "field 'language': expected an ISO 639 language code"),
         (TOPIC + '[[sources]]\nname = "Bad Name"\nfeeds = ["https://e.com/f"]\n', "field 'name'"),
         (SOURCE, "field 'topic': required key is missing"),
-        ('[topic]\nterms = []\n' + SOURCE, "[topic] field 'terms'"),
+        ('[topic]\nterms = []\n' + SOURCE, "field 'topic': needs 'terms', 'terms_by_language' or 'context_terms'"),
+        (TOPIC + 'context_terms = [["a"], "b"]\nmin_context = 3\n' + SOURCE,
+         "field 'topic': 'min_context' is 3 but 'context_terms' has only 2 group(s)"),
+        (TOPIC + 'countries = ["XX"]\n' + SOURCE, "[topic] field 'countries[0]': unknown country code 'XX'"),
+        (TOPIC + 'context_terms = [["country:QQ"]]\n' + SOURCE, "unknown country code 'QQ'"),
+        (TOPIC + SOURCE + 'schedule = "every 5 minutes"\n',
+         "source 'site' (sources[0]): field 'schedule': 'every 5 minutes': expected 'every N' with a unit"),
+        (TOPIC + SOURCE + 'schedule = "61 * * * *"\n', "field 'schedule': '61 * * * *': not a valid cron expression"),
+        (TOPIC + SOURCE + 'timezone = "Mars/Olympus"\n', "field 'timezone': unknown IANA timezone 'Mars/Olympus'"),
+        (TOPIC + SOURCE + "[service]\nlisten = \"9310\"\n", "[service] field 'listen': expected HOST:PORT"),
+        (TOPIC + SOURCE + "[service]\nmax_concurrent_crawls = 0\n", "[service] field 'max_concurrent_crawls'"),
         (TOPIC + SOURCE + "[crawl]\ndownload_timeout = 0\n", "[crawl] field 'download_timeout'"),
         (TOPIC + "[database]\nurl = 5\n", "[database] field 'url': Input should be a valid string (got 5)"),
         ("[topic\n", "not valid TOML"),
@@ -83,6 +93,14 @@ def test_unknown_source_lists_configured_ones(tmp_path: Path) -> None:
     config = load_config(write(tmp_path, TOPIC + SOURCE))
     with pytest.raises(ConfigError, match=r"no source named 'other' \(configured: site\)"):
         config.source("other")
+
+
+def test_schedules_and_service_defaults(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, TOPIC + SOURCE + 'schedule = "*/20  6-23 * * *"\ntimezone = "Asia/Jerusalem"\n'))
+    source = config.source("site")
+    assert (source.schedule, str(source.tzinfo)) == ("*/20 6-23 * * *", "Asia/Jerusalem")
+    assert config.service.default_schedule == "every 1h"
+    assert (config.service.max_concurrent_crawls, config.service.listen) == (2, "127.0.0.1:9310")
 
 
 def test_shipped_config_is_valid_and_covers_the_languages() -> None:
