@@ -127,6 +127,7 @@ class TopicConfig(_Strict):
     terms_by_language: dict[Annotated[str, AfterValidator(_language)], tuple[Phrase, ...]] = {}
     context_terms: tuple[Phrase | tuple[Phrase, ...], ...] = ()
     min_context: int = Field(default=2, ge=1)
+    context_weight: float = Field(default=0.25, ge=0)
     exclude_terms: tuple[Phrase, ...] = ()
     min_score: float = Field(default=1.0, gt=0)
     countries: tuple[Annotated[str, AfterValidator(_country_code)], ...] = ()
@@ -186,6 +187,7 @@ class SourceConfig(_Strict):
     drop_query_params: tuple[str, ...] = ()
     timezone: Annotated[str, AfterValidator(_timezone)] | None = None
     keep_html: bool = False
+    crawl_timeout: float | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _has_an_entry_point(self) -> SourceConfig:
@@ -217,6 +219,9 @@ class AccordsConfig(_Strict):
 
     def schedule_of(self, source: SourceConfig) -> str:
         return source.schedule or self.service.default_schedule
+
+    def timeout_of(self, source: SourceConfig) -> float:
+        return source.crawl_timeout or self.service.crawl_timeout
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:

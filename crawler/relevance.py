@@ -2,15 +2,21 @@
 
 Rules, in order (the ``rule`` of a verdict names the one that decided):
 
-1. ``excluded``: an ``exclude_terms`` phrase occurs anywhere → not relevant.
+1. ``excluded by '…'``: an ``exclude_terms`` phrase occurs anywhere → not relevant.
 2. ``terms``: the weighted count of ``terms`` (plus ``terms_by_language`` for
    the article's language) reaches ``min_score`` → relevant. Weights: title 3,
    description 2, body 1 in its first half and 0.5 in its second half, so a
    passing mention in the last paragraph alone does not make a story.
-3. ``context``: at least ``min_context`` of the ``context_terms`` groups occur
-   → relevant (e.g. "normalization" + Israel + a Gulf or Central Asian state).
-   ``country:XX`` in a group stands for the gazetteer's forms of that country.
-4. otherwise ``below threshold`` (some term matched, too weakly) or ``no match``.
+3. ``terms+context``: the term score plus ``context_weight`` for each
+   ``context_terms`` group found in the lead (title, description, body's first
+   half) reaches ``min_score``: a single mention of the accords in an article
+   whose lead is about Israel and a member state counts; the same mention in
+   an election story does not.
+4. ``context``: at least ``min_context`` context groups occur in the lead →
+   relevant, whether or not a term does (e.g. "normalization" + Israel + a Gulf
+   or Central Asian state). ``country:XX`` stands for the gazetteer's forms of
+   that country.
+5. otherwise ``below threshold`` (some term or context, too weakly) or ``no match``.
 
 Matching (crawler/_phrases.py) survives case, Unicode forms, Arabic diacritics,
 tatweel and attached prefixes, Hebrew niqqud and prefix letters, hyphen and
@@ -38,6 +44,7 @@ BODY_TAIL_WEIGHT = 0.5
 RULE_EXCLUDED = "excluded"
 RULE_TERMS = "terms"
 RULE_CONTEXT = "context"
+RULE_TERMS_AND_CONTEXT = "terms+context"
 RULE_BELOW_THRESHOLD = "below threshold"
 RULE_NO_MATCH = "no match"
 
@@ -105,14 +112,19 @@ class TopicMatcher:
         if score >= self.topic.min_score:
             return Verdict(True, score, RULE_TERMS, matched)
         groups: set[int] = set()
-        for place, text, _ in fields.parts:
+        for place, text, weight in fields.parts:
+            if weight < BODY_LEAD_WEIGHT:
+                continue  # context counts in the title, the description and the body's first half only
             for entry, count in self._context.count(text).items():
                 places = matched.setdefault(entry, {})
                 places[place] = places.get(place, 0) + count
                 groups.add(self._group_of[entry])
         if self._context and len(groups) >= self.topic.min_context:
             return Verdict(True, score + len(groups), RULE_CONTEXT, matched)
-        return Verdict(False, score, RULE_BELOW_THRESHOLD if score > 0 else RULE_NO_MATCH, matched)
+        combined = score + self.topic.context_weight * len(groups)
+        if score > 0 and combined >= self.topic.min_score:
+            return Verdict(True, combined, RULE_TERMS_AND_CONTEXT, matched)
+        return Verdict(False, combined, RULE_BELOW_THRESHOLD if matched else RULE_NO_MATCH, matched)
 
     def _term_counts(self, text: str, language: str | None) -> Counter[str]:
         """``terms``, plus ``terms_by_language`` of the article's language (all of them when unknown)."""

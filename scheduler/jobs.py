@@ -6,7 +6,8 @@ cannot be restarted, and a child keeps memory growth and crashes away from the
 service), kills it after ``[service] crawl_timeout`` (run ``timeout``), and
 marks the run ``failed`` when the child dies without closing it.
 ``stop_all(grace)`` lets running crawls finish for ``grace`` seconds, then
-stops the rest and marks their runs ``abandoned``.
+stops the rest and marks their runs ``abandoned``. The timeout is the source's
+``crawl_timeout``, else ``[service] crawl_timeout``.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def crawl_source(config_path: str, source: str) -> None:
         return
     command = [sys.executable, "-m", "scheduler.cli", "--config", config_path, "crawl", source,
                "--run-id", str(run_id)]
-    timeout = config.service.crawl_timeout
+    timeout = config.timeout_of(source_config)
     logger.info("source %s: run %d started", source, run_id)
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=output, stderr=output,

@@ -75,7 +75,18 @@ def test_context_rule_needs_min_context_groups() -> None:
     assert (three.relevant, three.rule, three.score) == (True, "context", 3.0)
     assert set(three.matched_terms) == {"normalization", "Israel", "UAE"}
     two = matcher.judge("Israel and the UAE sign a water deal", None, PARAGRAPH)
-    assert (two.relevant, two.rule) == (False, "no match")
+    assert (two.relevant, two.rule) == (False, "below threshold")
+
+
+def test_a_weak_term_counts_with_context_in_the_lead_on_both_sides_of_the_threshold() -> None:
+    matcher = TopicMatcher(TOPIC.model_copy(update={"min_score": 1.5, "context_weight": 0.25}))
+    mention = "The Abraham Accords were cited."
+    with_two = matcher.judge("Israel and the UAE open a trade office", None, body(mention, PARAGRAPH))
+    assert (with_two.relevant, with_two.rule, with_two.score) == (True, "terms+context", 1.5)
+    with_one = matcher.judge("Israel votes in March", None, body(mention, PARAGRAPH))
+    assert (with_one.relevant, with_one.rule, with_one.score) == (False, "below threshold", 1.25)
+    context_late = matcher.judge("Trade office opens", None, body(mention, PARAGRAPH, "Israel and the UAE.", "x."))
+    assert (context_late.relevant, context_late.score) == (False, 1.0)
 
 
 def test_language_specific_terms_apply_to_their_language_only() -> None:

@@ -241,6 +241,8 @@ def test_exports_have_the_documented_fields(newsroom: Newsroom, database_url: st
     assert corridor["published_at"].endswith("+00:00")
     assert corridor["source"] == "global-wire"
     assert corridor["authors"] == ["Ирина Соколова"]
+    assert corridor["relevant"] is True and corridor["relevance_rule"] == "terms"
+    assert corridor["countries"]["AE"] >= 1  # Abu Dhabi, in the title
 
     out = tmp_path / "export.csv"
     csv_run = accords(config, "export", "--format", "csv", "--output", str(out))

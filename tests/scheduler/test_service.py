@@ -45,8 +45,8 @@ def write_config(folder: Path, newsroom: Newsroom, database_url: str, service: s
     return path
 
 
-def source(name: str, feed: str, schedule: str) -> str:
-    return f'[[sources]]\nname = "{name}"\nfeeds = ["{feed}"]\nschedule = "{schedule}"\n'
+def source(name: str, feed: str, schedule: str, extra: str = "") -> str:
+    return f'[[sources]]\nname = "{name}"\nfeeds = ["{feed}"]\nschedule = "{schedule}"\n{extra}'
 
 
 def test_service_schedules_times_out_survives_crashes_and_stops_cleanly(
@@ -55,10 +55,10 @@ def test_service_schedules_times_out_survives_crashes_and_stops_cleanly(
     hang = newsroom.url("global-wire", "/__faults/hang?seconds=40")
     config = write_config(
         tmp_path, newsroom, database_url,
-        "max_concurrent_crawls = 4\ncrawl_timeout = 8\nshutdown_grace = 1\n",
+        "max_concurrent_crawls = 4\ncrawl_timeout = 60\nshutdown_grace = 1\n",
         source("israel-daily", newsroom.url("israel-daily", "/feed.xml"), "every 2s")
         + source("global-wire", newsroom.url("global-wire", "/atom.xml"), "every 2s")
-        + source("slow-site", hang, "every 1h")
+        + source("slow-site", hang, "every 1h", "crawl_timeout = 6\n")
         + source("crash-site", hang, "every 3s"),
     )
     service = Service(config)
@@ -68,7 +68,7 @@ def test_service_schedules_times_out_survives_crashes_and_stops_cleanly(
         failed = wait_for(lambda: of("crash-site", database_url, RunStatus.FAILED), 20, "the crashed run")
         assert failed[0][4].startswith("crawl process exited with code -9")
         timed_out = wait_for(lambda: of("slow-site", database_url, RunStatus.TIMEOUT), 30, "a timeout")
-        assert timed_out[0][4].startswith("killed after the 8 s crawl timeout")
+        assert timed_out[0][4].startswith("killed after the 6 s crawl timeout")
         wait_for(lambda: len(of("crash-site", database_url)) >= 2 and crawl_process_ids("crash-site"), 20,
                  "the next crash-site crawl after the crash", service.output)
         for name in ("israel-daily", "global-wire"):
@@ -80,7 +80,7 @@ def test_service_schedules_times_out_survives_crashes_and_stops_cleanly(
             metrics = response.read().decode()
         assert 'accords_crawl_runs_total{source="slow-site",status="timeout"} 1.0' in metrics
         assert 'accords_crawl_runs_total{source="crash-site",status="failed"} 1.0' in metrics
-        assert 'accords_source_stale{source="israel-daily"} 0.0' in metrics
+        assert 'accords_source_stale{source="slow-site"} 1.0' in metrics  # no successful run yet
         assert "accords_running_crawls " in metrics
 
         assert service.stop(signal.SIGTERM) == 0
