@@ -8,7 +8,10 @@ keyword baseline of the same config: ``terms`` only, any single match anywhere.
 
 Needs: nothing beyond the project's venv.
 
-Run: ``.venv/bin/python -m bench.relevance [--config accords.toml] [--errors]``
+``--data bench/data/relevance-holdout`` scores the held-out set instead (70 articles
+written after the rules were chosen, by someone who had not seen them).
+
+Run: ``.venv/bin/python -m bench.relevance [--config accords.toml] [--data FOLDER] [--errors]``
 """
 
 from __future__ import annotations
@@ -90,10 +93,13 @@ def report(articles: list[Labelled], predicted: dict[str, bool]) -> dict[str, Sc
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    parser.add_argument("--data", type=Path, default=DATA,
+                        help="folder of labelled *.jsonl (default bench/data/relevance; held out: "
+                        "bench/data/relevance-holdout)")
     parser.add_argument("--errors", action="store_true", help="list the misjudged articles")
     args = parser.parse_args()
     topic = load_config(args.config).topic
-    articles = load_labelled()
+    articles = load_labelled(args.data)
     ours = predictions(topic, articles)
     baseline = predictions(keyword_baseline(topic), articles)
     print(f"{len(articles)} labelled articles, {sum(a.relevant for a in articles)} about the topic")

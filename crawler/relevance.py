@@ -7,11 +7,12 @@ Rules, in order (the ``rule`` of a verdict names the one that decided):
    the article's language) reaches ``min_score`` → relevant. Weights: title 3,
    description 2, body 1 in its first half and 0.5 in its second half, so a
    passing mention in the last paragraph alone does not make a story.
-3. ``terms+context``: the term score plus ``context_weight`` for each
-   ``context_terms`` group found in the lead (title, description, body's first
-   half) reaches ``min_score``: a single mention of the accords in an article
-   whose lead is about Israel and a member state counts; the same mention in
-   an election story does not.
+3. ``terms+context``: when two or more ``context_terms`` groups occur in the
+   lead (title, description, body's first half), each adds ``context_weight``
+   (twice if it is in the title) to the term score; reaching ``min_score`` then
+   makes the article relevant: a single mention of the accords in an article
+   whose lead is about Israel and a member state counts; the same mention in an
+   election story about Israel alone does not.
 4. ``context``: at least ``min_context`` context groups occur in the lead →
    relevant, whether or not a term does (e.g. "normalization" + Israel + a Gulf
    or Central Asian state). ``country:XX`` stands for the gazetteer's forms of
@@ -112,6 +113,7 @@ class TopicMatcher:
         if score >= self.topic.min_score:
             return Verdict(True, score, RULE_TERMS, matched)
         groups: set[int] = set()
+        in_title: set[int] = set()
         for place, text, weight in fields.parts:
             if weight < BODY_LEAD_WEIGHT:
                 continue  # context counts in the title, the description and the body's first half only
@@ -119,9 +121,14 @@ class TopicMatcher:
                 places = matched.setdefault(entry, {})
                 places[place] = places.get(place, 0) + count
                 groups.add(self._group_of[entry])
+                if place == "title":
+                    in_title.add(self._group_of[entry])
         if self._context and len(groups) >= self.topic.min_context:
             return Verdict(True, score + len(groups), RULE_CONTEXT, matched)
-        combined = score + self.topic.context_weight * len(groups)
+        # Context adds to a term only when two or more groups frame the lead (a bilateral story), and a
+        # group named in the title counts twice: the title says what the article is about.
+        bonus = self.topic.context_weight * (len(groups) + len(in_title)) if len(groups) >= 2 else 0.0
+        combined = score + bonus
         if score > 0 and combined >= self.topic.min_score:
             return Verdict(True, combined, RULE_TERMS_AND_CONTEXT, matched)
         return Verdict(False, combined, RULE_BELOW_THRESHOLD if matched else RULE_NO_MATCH, matched)
