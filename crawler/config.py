@@ -158,6 +158,13 @@ class CrawlConfig(_Strict):
     retry_times: int = Field(default=2, ge=0, le=10)
 
 
+class DedupConfig(_Strict):
+    """Duplicate detection (crawler/fingerprint.py, storage/stories.py)."""
+
+    #: bodies this similar (shingle Jaccard, or containment of the shorter) are copies of one another
+    threshold: float = Field(default=0.5, gt=0, le=1)
+
+
 class ServiceConfig(_Strict):
     """The background service (``accords serve``)."""
 
@@ -188,6 +195,7 @@ class SourceConfig(_Strict):
     timezone: Annotated[str, AfterValidator(_timezone)] | None = None
     keep_html: bool = False
     crawl_timeout: float | None = Field(default=None, gt=0)
+    revisit_hours: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
     def _has_an_entry_point(self) -> SourceConfig:
@@ -215,6 +223,7 @@ class AccordsConfig(_Strict):
     topic: TopicConfig
     crawl: CrawlConfig = CrawlConfig()
     service: ServiceConfig = ServiceConfig()
+    dedup: DedupConfig = DedupConfig()
     sources: tuple[SourceConfig, ...] = ()
 
     def schedule_of(self, source: SourceConfig) -> str:

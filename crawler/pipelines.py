@@ -1,9 +1,11 @@
 """Item pipelines: judge each article against the topic, then store it.
 
-``TopicPipeline`` sets ``item.verdict``. ``StoragePipeline`` writes relevant
-articles in batches of ``ACCORDS_BATCH_SIZE`` on a dedicated database thread (so
-the crawl never waits on the database), records the URLs of off-topic articles
-so they are not downloaded again, and drops those items.
+``TopicPipeline`` sets ``item.verdict`` and the country mentions.
+``StoragePipeline`` writes relevant articles in batches of ``ACCORDS_BATCH_SIZE``
+on a dedicated database thread (so the crawl never waits on the database), each
+in its story (copies and near-copies of a stored article join that article's
+story; ``[dedup] threshold``; see storage/stories.py), records the URLs of
+off-topic articles so they are not downloaded again, and drops those items.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import DropItem
 
+from crawler.fingerprint import BodySimilarity, fingerprint
 from crawler.gazetteer import gazetteer
 from crawler.relevance import TopicMatcher
 from crawler.settings import BATCH_SIZE_SETTING, DEFAULT_BATCH_SIZE
@@ -93,12 +96,15 @@ class StoragePipeline:
         assert stats is not None
         stats.inc_value("accords/articles_stored", len(result.stored))
         stats.inc_value("accords/duplicates", len(result.duplicates))
+        stats.inc_value("accords/copies", len(result.copies))
+        stats.inc_value("accords/updated", len(result.updated))
 
     def _write(self, rows: list[ArticleRow], irrelevant: list[str]) -> StoreResult:
         spider: NewsSpider = self.crawler.spider  # type: ignore[assignment]
         db = database(spider.config.database.url)
+        check = BodySimilarity(spider.config.dedup.threshold)
         with db.Session.begin() as session:
-            result = store_articles(session, spider.run.source_id, spider.run.run_id, rows)
+            result = store_articles(session, spider.run.source_id, spider.run.run_id, rows, check)
             record_irrelevant(session, spider.run.source_id, irrelevant)
         return result
 
@@ -106,7 +112,10 @@ class StoragePipeline:
 def _row(item: ArticleItem) -> ArticleRow:
     article, verdict = item.article, item.verdict
     assert verdict is not None
+    prints = fingerprint(article.body)
     return ArticleRow(
+        content_hash=prints.content_hash,
+        band_keys=prints.band_keys,
         canonical_url=article.canonical_url,
         url=article.url,
         title=article.title,

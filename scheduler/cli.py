@@ -21,12 +21,13 @@ from crawler.config import AccordsConfig, ConfigError, load_config
 from scheduler._tables import render_table, shorten
 from scheduler.crawl import SourceResult, run_crawls
 from scheduler.extract import ExtractError, as_json, as_table, extract
+from scheduler.history import NotStored, history
 from scheduler.reprocess import ReprocessReport, reprocess, rescore
-from storage.articles import iter_articles, recent_articles
-from storage.export import EXPORT_FORMATS, export_record, write_export
+from storage.articles import iter_articles, iter_articles_by_story, recent_articles
+from storage.export import EXPORT_FORMATS, export_record, story_records, write_export
 from storage.migrate import upgrade
 from storage.models import RunStatus
-from storage.session import database
+from storage.session import Database, database
 from storage.sources import source_summaries
 
 
@@ -56,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     articles = commands.add_parser("articles", help="the most recently stored articles")
     articles.add_argument("--limit", type=_positive_int, default=20, help="how many (default 20)")
     articles.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    articles.add_argument("--story-level", action="store_true",
+                          help="one row per story: its origin, copy count and outlets")
 
     export = commands.add_parser("export", help="write stored articles as JSON Lines or CSV")
     export.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl",
@@ -63,6 +66,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--since", type=_date, metavar="DATE",
                         help="only articles published (or, undated, first seen) on or after DATE")
     export.add_argument("--output", type=Path, metavar="FILE", help="write here instead of stdout")
+    export.add_argument("--story-level", action="store_true",
+                        help="one row per story (origin, copies, outlets) instead of one per article")
+
+    history = commands.add_parser("history", help="an article's versions, each as a diff of the one before")
+    history.add_argument("url", metavar="URL", help="the article's URL (any URL it was reached at)")
 
     extract = commands.add_parser(
         "extract", help="normalize one saved page or URL and show each field with its source")
@@ -104,12 +112,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "articles": cmd_articles,
             "export": cmd_export,
             "reprocess": cmd_reprocess,
+            "history": cmd_history,
             "rescore": cmd_rescore,
             "serve": cmd_serve,
             "status": cmd_status,
         }[args.command]
         return handler(config, args)
-    except (ConfigError, UsageError, ExtractError) as exc:
+    except (ConfigError, UsageError, ExtractError, NotStored) as exc:
         print(f"accords: {exc}", file=sys.stderr)
         return 2
 
@@ -187,9 +196,17 @@ def cmd_sources(config: AccordsConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_history(config: AccordsConfig, args: argparse.Namespace) -> int:
+    upgrade(database(config.database.url).engine)
+    print(history(config, args.url), end="")
+    return 0
+
+
 def cmd_articles(config: AccordsConfig, args: argparse.Namespace) -> int:
     db = database(config.database.url)
     upgrade(db.engine)
+    if args.story_level:
+        return _print_stories(db, args)
     with db.Session() as session:
         articles = recent_articles(session, args.limit)
         if args.json:
@@ -204,6 +221,18 @@ def cmd_articles(config: AccordsConfig, args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_stories(db: Database, args: argparse.Namespace) -> int:
+    with db.Session() as session:
+        stories = list(story_records(iter_articles_by_story(session)))[-args.limit:][::-1]
+    if args.json:
+        print(json.dumps(stories, ensure_ascii=False, indent=2))
+        return 0
+    rows = [(s["story_id"], s["published_at"][:16] if s["published_at"] else None, s["copies"],
+             ", ".join(s["outlets"]), shorten(s["title"], 60)) for s in stories]
+    print(render_table(["story", "published (UTC)", "copies", "outlets", "title"], rows))
+    return 0
+
+
 def cmd_export(config: AccordsConfig, args: argparse.Namespace) -> int:
     db = database(config.database.url)
     upgrade(db.engine)
@@ -211,9 +240,11 @@ def cmd_export(config: AccordsConfig, args: argparse.Namespace) -> int:
         args.output.open("w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)
     )
     with db.Session() as session, target as output:
-        count = write_export(iter_articles(session, since=args.since), output, args.format)
+        articles = (iter_articles_by_story if args.story_level else iter_articles)(session, since=args.since)
+        count = write_export(articles, output, args.format, story_level=args.story_level)
     if args.output:
-        print(f"{count} article(s) written to {args.output}", file=sys.stderr)
+        print(f"{count} {'story row(s)' if args.story_level else 'article(s)'} written to {args.output}",
+              file=sys.stderr)
     return 0
 
 

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage._filters import filter_articles
 from storage._upsert import insert_ignoring_conflicts
 from storage.models import Article, ArticleCountry, ArticleHtml, SeenUrl, UrlOutcome, utc_now
 from storage.pages import RawPage, page_row
+from storage.stories import DuplicateCheck, find_copy_source, join_story, record_version, store_bands
 
 
 @dataclass(frozen=True)
@@ -41,57 +42,74 @@ class ArticleRow:
     relevance_rule: str | None = None
     #: ISO country code → mentions
     countries: dict[str, int] = field(default_factory=dict)
+    content_hash: str | None = None
+    #: MinHash LSH band keys of the body (crawler/fingerprint.py)
+    band_keys: tuple[int, ...] = ()
     url_keys: tuple[str, ...] = ()
     #: the page as downloaded, kept when the source has ``keep_html = true``.
     page: RawPage | None = None
 
 
+#: what reading an article for display or export loads with it
+ARTICLE_LOADS = (joinedload(Article.source), selectinload(Article.countries), joinedload(Article.duplicate_of))
+
 #: ArticleRow fields that are ``articles`` columns.
 ARTICLE_COLUMNS = tuple(
-    f.name for f in fields(ArticleRow) if f.name not in ("url_keys", "page", "countries")
+    f.name for f in fields(ArticleRow) if f.name not in ("url_keys", "page", "countries", "band_keys")
 )
+#: columns a re-fetch updates when the article changed (its identity, story and first sighting stay)
+REFRESHED_COLUMNS = tuple(c for c in ARTICLE_COLUMNS if c not in ("canonical_url",))
 
 
 @dataclass(frozen=True)
 class StoreResult:
     stored: tuple[str, ...]
+    #: rows whose canonical URL was already stored (or repeated in the batch) and unchanged
     duplicates: tuple[str, ...]
+    #: stored articles that copy another (exactly or nearly): they joined its story
+    copies: tuple[str, ...] = ()
+    #: already stored articles whose title or body changed: a new version was saved
+    updated: tuple[str, ...] = ()
 
 
 def store_articles(
-    session: Session, source_id: int, run_id: int | None, rows: Sequence[ArticleRow]
+    session: Session, source_id: int, run_id: int | None, rows: Sequence[ArticleRow],
+    check: DuplicateCheck | None = None,
 ) -> StoreResult:
-    """Insert new articles (one row per canonical URL) and remember every URL they were reached at.
-
-    A row whose canonical URL is already stored (or repeated in ``rows``) is a duplicate.
-    """
+    """Store new articles (one row per canonical URL) in their stories, save new versions of changed
+    ones, and remember every URL they were reached at."""
     first: dict[str, ArticleRow] = {}
     url_keys: dict[str, set[str]] = {}
     for row in rows:
         first.setdefault(row.canonical_url, row)
         url_keys.setdefault(row.canonical_url, {row.canonical_url}).update(row.url_keys)
+    existing = {a.canonical_url: a for a in session.scalars(select(Article).where(Article.canonical_url.in_(first)))}
     now = utc_now()
-    values = []
-    for row in first.values():
-        columns = {name: getattr(row, name) for name in ARTICLE_COLUMNS}
-        values.append(
-            {**columns, "source_id": source_id, "crawl_run_id": run_id, "first_seen_at": now}
+    stored: list[str] = []
+    copies: list[str] = []
+    updated: list[str] = []
+    unchanged: list[str] = []
+    for canonical, row in first.items():
+        article = existing.get(canonical)
+        if article is not None:
+            (updated if _refresh(session, article, row) else unchanged).append(canonical)
+            continue
+        match = find_copy_source(session, row, check)
+        values = {name: getattr(row, name) for name in ARTICLE_COLUMNS}
+        inserted = insert_ignoring_conflicts(
+            session, Article.__table__,
+            [{**values, "source_id": source_id, "crawl_run_id": run_id, "first_seen_at": now}],
+            ["canonical_url"], returning=["id"],
         )
-    inserted = insert_ignoring_conflicts(
-        session, Article.__table__, values, ["canonical_url"], returning=["canonical_url", "id"]
-    )
-    stored = {canonical_url for (canonical_url, _) in inserted}
-    pages = [page_row(article_id, page) for canonical, article_id in inserted
-             if (page := first[canonical].page) is not None]
-    insert_ignoring_conflicts(session, ArticleHtml.__table__, pages, ["article_id"])
-    mentions = [{"article_id": article_id, "country_code": code, "mentions": count}
-                for canonical, article_id in inserted for code, count in first[canonical].countries.items()]
-    insert_ignoring_conflicts(session, ArticleCountry.__table__, mentions, ["article_id", "country_code"])
-    ids = dict(
-        session.execute(
-            select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(first))
-        ).all()
-    )
+        if not inserted:  # stored meanwhile by another process
+            unchanged.append(canonical)
+            continue
+        article = session.get_one(Article, inserted[0][0])
+        join_story(session, article, match)
+        store_bands(session, article.id, row.band_keys)
+        _store_extras(session, article.id, row)
+        (copies if match else stored).append(canonical)
+    ids = dict(session.execute(select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(first))).all())
     seen = [
         {"url_key": key, "source_id": source_id, "article_id": ids.get(canonical),
          "outcome": UrlOutcome.STORED.value, "first_seen_at": now}
@@ -99,12 +117,29 @@ def store_articles(
         for key in sorted(keys)
     ]
     insert_ignoring_conflicts(session, SeenUrl.__table__, seen, ["url_key"])
-    duplicates = tuple(
-        row.canonical_url
-        for row in rows
-        if not (row.canonical_url in stored and row is first[row.canonical_url])
-    )
-    return StoreResult(stored=tuple(sorted(stored)), duplicates=duplicates)
+    repeated = [row.canonical_url for row in rows if row is not first[row.canonical_url]]
+    return StoreResult(stored=tuple(sorted(stored + copies)), duplicates=tuple(unchanged + repeated),
+                       copies=tuple(copies), updated=tuple(updated))
+
+
+def _refresh(session: Session, article: Article, row: ArticleRow) -> bool:
+    """A stored article fetched again: keep a version and show the latest text if it changed."""
+    changed = record_version(session, article, row.title, row.body, row.content_hash or "", row.fetched_at,
+                             row.modified_at)
+    if not changed:
+        return False
+    for name in REFRESHED_COLUMNS:
+        setattr(article, name, getattr(row, name))
+    store_bands(session, article.id, row.band_keys, replace=True)
+    return True
+
+
+def _store_extras(session: Session, article_id: int, row: ArticleRow) -> None:
+    if row.page is not None:
+        insert_ignoring_conflicts(session, ArticleHtml.__table__, [page_row(article_id, row.page)], ["article_id"])
+    mentions = [{"article_id": article_id, "country_code": code, "mentions": count}
+                for code, count in row.countries.items()]
+    insert_ignoring_conflicts(session, ArticleCountry.__table__, mentions, ["article_id", "country_code"])
 
 
 def record_irrelevant(session: Session, source_id: int, url_keys: Iterable[str]) -> None:
@@ -118,15 +153,26 @@ def record_irrelevant(session: Session, source_id: int, url_keys: Iterable[str])
     insert_ignoring_conflicts(session, SeenUrl.__table__, rows, ["url_key"])
 
 
-def seen_url_keys(session: Session, source_id: int) -> set[str]:
-    """URL keys a crawl of this source need not download again."""
-    return set(session.scalars(select(SeenUrl.url_key).where(SeenUrl.source_id == source_id)))
+def seen_url_keys(session: Session, source_id: int, revisit_since: datetime | None = None) -> set[str]:
+    """URL keys a crawl of this source need not download again.
+
+    With ``revisit_since``, the URLs of articles published (undated: first seen) since then are left
+    out, so they are fetched again and their changes kept as versions.
+    """
+    keys = set(session.scalars(select(SeenUrl.url_key).where(SeenUrl.source_id == source_id)))
+    if revisit_since is not None:
+        recent = select(SeenUrl.url_key).join(Article, Article.id == SeenUrl.article_id).where(
+            SeenUrl.source_id == source_id,
+            func.coalesce(Article.published_at, Article.first_seen_at) >= revisit_since,
+        )
+        keys -= set(session.scalars(recent))
+    return keys
 
 
 def recent_articles(session: Session, limit: int) -> list[Article]:
     statement = (
         select(Article)
-        .options(joinedload(Article.source), selectinload(Article.countries))
+        .options(*ARTICLE_LOADS)
         .order_by(Article.first_seen_at.desc(), Article.id.desc())
         .limit(limit)
     )
@@ -138,7 +184,7 @@ def iter_articles(session: Session, since: datetime | None = None) -> Iterator[A
 
     ``since`` keeps articles published at or after it (undated ones: first seen at or after it).
     """
-    statement = select(Article).options(joinedload(Article.source), selectinload(Article.countries))
+    statement = select(Article).options(*ARTICLE_LOADS)
     statement = filter_articles(statement.order_by(Article.id), None, since)
     yield from session.scalars(statement.execution_options(yield_per=500))
 
@@ -149,7 +195,7 @@ def article_ids(session: Session, source: str | None = None, since: datetime | N
 
 
 def articles_by_ids(session: Session, ids: Sequence[int]) -> list[Article]:
-    statement = (select(Article).options(joinedload(Article.source), selectinload(Article.countries))
+    statement = (select(Article).options(*ARTICLE_LOADS)
                  .where(Article.id.in_(ids)).order_by(Article.id))
     return list(session.scalars(statement))
 
@@ -164,3 +210,19 @@ def update_article(article: Article, values: dict[str, Any], countries: dict[str
                              for code, count in countries.items()]
         changed.append("countries")
     return changed
+
+
+def iter_articles_by_story(session: Session, since: datetime | None = None) -> Iterator[Article]:
+    """Articles grouped by story (stories in order of creation), streamed in chunks."""
+    statement = select(Article).options(*ARTICLE_LOADS).where(Article.story_id.is_not(None))
+    statement = filter_articles(statement.order_by(Article.story_id, Article.id), None, since)
+    yield from session.scalars(statement.execution_options(yield_per=500))
+
+
+def find_article(session: Session, canonical: str, url: str) -> Article | None:
+    """The stored article for a URL, by its canonical form, its fetched URL or any URL it was reached at."""
+    article = session.scalar(select(Article).where(Article.canonical_url.in_([canonical, url])))
+    if article is not None:
+        return article
+    article_id = session.scalar(select(SeenUrl.article_id).where(SeenUrl.url_key.in_([canonical, url])))
+    return session.get(Article, article_id) if article_id is not None else None

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from itertools import groupby
 from typing import IO, Any
 
 from storage.models import Article
@@ -38,6 +39,20 @@ EXPORT_FIELDS: tuple[str, ...] = (
     "relevant",
     "relevance_rule",
     "countries",
+    "story_id",
+    "duplicate_of",
+)
+#: ``--story-level``: one row per story
+STORY_FIELDS: tuple[str, ...] = (
+    "story_id",
+    "origin_url",
+    "title",
+    "source",
+    "published_at",
+    "articles",
+    "copies",
+    "outlets",
+    "canonical_urls",
 )
 EXPORT_FORMATS = ("jsonl", "csv")
 
@@ -69,34 +84,49 @@ def export_record(article: Article) -> dict[str, Any]:
         "relevant": article.relevant,
         "relevance_rule": article.relevance_rule,
         "countries": {country.country_code: country.mentions for country in article.countries},
+        "story_id": article.story_id,
+        "duplicate_of": article.duplicate_of.canonical_url if article.duplicate_of else None,
     }
 
 
-def write_export(articles: Iterable[Article], output: IO[str], format: str) -> int:
-    """Write every article to ``output``; returns how many were written."""
-    if format == "jsonl":
-        return _write_jsonl(articles, output)
-    if format == "csv":
-        return _write_csv(articles, output)
-    raise ValueError(f"unknown export format {format!r} (expected one of {', '.join(EXPORT_FORMATS)})")
+def story_records(articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
+    """One record per story from articles ordered by story (the story's origin first is not required)."""
+    for story_id, group in groupby(articles, key=lambda a: a.story_id):
+        members = list(group)
+        origin = next((a for a in members if a.duplicate_of_id is None), members[0])
+        yield {
+            "story_id": story_id,
+            "origin_url": origin.canonical_url,
+            "title": origin.title,
+            "source": origin.source.name,
+            "published_at": _iso(origin.published_at),
+            "articles": len(members),
+            "copies": len(members) - 1,
+            "outlets": sorted({a.source.name for a in members}),
+            "canonical_urls": [a.canonical_url for a in members],
+        }
 
 
-def _write_jsonl(articles: Iterable[Article], output: IO[str]) -> int:
+def write_export(articles: Iterable[Article], output: IO[str], format: str, story_level: bool = False) -> int:
+    """Write every article (or, ``story_level``, every story) to ``output``; returns how many rows."""
+    if story_level:
+        return write_records(story_records(articles), STORY_FIELDS, output, format)
+    return write_records(map(export_record, articles), EXPORT_FIELDS, output, format)
+
+
+def write_records(records: Iterable[dict[str, Any]], names: Sequence[str], output: IO[str], format: str) -> int:
+    if format not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {format!r} (expected one of {', '.join(EXPORT_FORMATS)})")
+    writer = csv.DictWriter(output, fieldnames=list(names), lineterminator="\n") if format == "csv" else None
+    if writer is not None:
+        writer.writeheader()
     count = 0
-    for count, article in enumerate(articles, start=1):  # noqa: B007
-        output.write(json.dumps(export_record(article), ensure_ascii=False) + "\n")
-    return count
-
-
-def _write_csv(articles: Iterable[Article], output: IO[str]) -> int:
-    writer = csv.DictWriter(output, fieldnames=EXPORT_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    count = 0
-    for count, article in enumerate(articles, start=1):  # noqa: B007
-        record = export_record(article)
-        for name in ("authors", "tags", "matched_terms", "field_sources", "countries"):
-            record[name] = json.dumps(record[name], ensure_ascii=False)
-        writer.writerow(record)
+    for count, record in enumerate(records, start=1):  # noqa: B007
+        if writer is None:
+            output.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
+                             for k, v in record.items()})
     return count
 
 

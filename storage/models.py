@@ -9,7 +9,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from sqlalchemy import Enum, ForeignKey, Index, LargeBinary, MetaData, String, Text, true
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, LargeBinary, MetaData, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from storage._types import PortableJSON, UTCDateTime
@@ -103,12 +103,58 @@ class Article(Base):
     matched_terms: Mapped[dict[str, Any]] = mapped_column(default=dict)
     first_seen_at: Mapped[utc_timestamp] = mapped_column(default=utc_now, index=True)
     fetched_at: Mapped[utc_timestamp]
+    #: SHA-256 of the folded body; equal hashes are exact duplicates.
+    content_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id"), index=True)
+    #: the article this one copies (exactly or nearly), if any.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"), index=True)
 
     source: Mapped[Source] = relationship()
+    duplicate_of: Mapped[Article | None] = relationship(remote_side="Article.id")
     countries: Mapped[list[ArticleCountry]] = relationship(
         order_by="(ArticleCountry.mentions.desc(), ArticleCountry.country_code)",
         cascade="all, delete-orphan",
     )
+
+
+class Story(Base):
+    """Articles that are copies of one another; the origin is the earliest published."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[intpk]
+    #: articles.id of the earliest-published article (no FK: the two tables point at each other)
+    origin_article_id: Mapped[int] = mapped_column(index=True)
+    created_at: Mapped[utc_timestamp] = mapped_column(default=utc_now)
+
+
+class ArticleBand(Base):
+    """MinHash LSH band keys: articles sharing a key are near-duplicate candidates."""
+
+    __tablename__ = "article_bands"
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+
+
+class ArticleVersion(Base):
+    """An article's text as fetched at one time; a new row whenever a re-visit finds it changed."""
+
+    __tablename__ = "article_versions"
+
+    id: Mapped[intpk]
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    fetched_at: Mapped[utc_timestamp]
+    #: the fields that differ from the previous version (empty for the first)
+    changed_fields: Mapped[list[str]] = mapped_column(default=list)
+    body_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    modified_at: Mapped[datetime | None]
+
+    __table_args__ = (UniqueConstraint("article_id", "version"),)
 
 
 class ArticleCountry(Base):

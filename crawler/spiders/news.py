@@ -7,7 +7,9 @@ else ./accords.toml) and Scrapy's ``DOWNLOAD_MAXSIZE`` for gzipped sitemaps.
 Discovery: feed and sitemap entries dated before the source's
 ``lookback_days`` are skipped; links on start pages (and on non-article pages
 down to ``max_depth``) are followed when they stay in the source's scope and
-look like HTML. URLs already stored or judged off-topic are not downloaded again.
+look like HTML. URLs already stored or judged off-topic are not downloaded again,
+except articles published in the last ``revisit_hours`` (the source's), which are
+fetched on every run so that edits are kept as versions.
 """
 
 from __future__ import annotations
@@ -96,7 +98,9 @@ class NewsSpider(Spider):
             source_id = ensure_source(session, self.source.name, self.source.language)
             given = self.settings.get(RUN_ID_SETTING)
             run_id = get_run(session, int(given), source_id) if given else start_run(session, source_id)
-            seen = seen_url_keys(session, source_id)
+            revisit = self.source.revisit_hours
+            seen = seen_url_keys(session, source_id,
+                                 datetime.now(UTC) - timedelta(hours=revisit) if revisit else None)
         entry_points = len(self.source.feeds) + len(self.source.sitemaps) + len(self.source.start_urls)
         return SourceRun(source_id=source_id, run_id=run_id, seen_url_keys=seen,
                          entry_points=entry_points)

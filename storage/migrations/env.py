@@ -12,6 +12,15 @@ from sqlalchemy import Connection
 from storage.models import Base
 from storage.session import make_engine
 
+#: tables other code owns the layout of (APScheduler's job store; created by migration 0004)
+EXTERNAL_TABLES = frozenset({"apscheduler_jobs"})
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    return not (type_ == "table" and name in EXTERNAL_TABLES) and not (
+        type_ == "index" and name is not None and name.startswith("ix_apscheduler_jobs")
+    )
+
 
 def run_migrations(connection: Connection) -> None:
     context.configure(
@@ -19,6 +28,7 @@ def run_migrations(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
