@@ -33,7 +33,7 @@ from crawler import _fields
 from crawler._boilerplate import strip_boilerplate
 from crawler._language import detect_language, primary_subtag
 from crawler._structured import LISTING_TYPES, Structured, jsonld_text, read_structured
-from crawler.urls import QueryRules, canonical_url, same_site
+from crawler.urls import QueryRules, canonical_url, desktop_url, same_site
 
 MIN_ARTICLE_WORDS = 60
 MIN_UNDECLARED_ARTICLE_WORDS = 150
@@ -152,7 +152,8 @@ def _canonical_source(url: str, declared: Structured) -> tuple[str, str]:
             absolute = urljoin(url, candidate)
             if absolute.startswith(("http://", "https://")) and same_site(absolute, url):
                 return absolute, source
-    return url, "url"
+    desktop = desktop_url(url)
+    return desktop, "url" if desktop == url else "url-amp-mapped"
 
 
 def _body(tree: HtmlElement, url: str, title: str, description: str | None, headings: set[str]) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from courlan import normalize_url
 from scrapy.linkextractors import IGNORED_EXTENSIONS
@@ -43,6 +43,31 @@ def canonical_url(url: str, rules: QueryRules = QueryRules()) -> str:
     if kept:
         normalized = add_or_replace_parameters(normalized, kept)
     return canonicalize_url(normalized, keep_fragments=False)
+
+
+_AMP_PARAMS = ("amp", "outputType", "output", "amp_js_v")
+_MOBILE_HOSTS = ("m.", "mobile.", "amp.")
+
+
+def desktop_url(url: str) -> str:
+    """The regular page of an AMP or mobile URL, for pages that do not name their canonical URL.
+
+    Drops an ``amp``/``mobile`` host prefix, an ``/amp`` path segment or ``.amp``
+    suffix, and ``amp``/``outputType=amp`` query parameters.
+    """
+    parts = urlsplit(url)
+    host = parts.netloc
+    for prefix in _MOBILE_HOSTS:
+        if host.lower().startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix):]
+            break
+    segments = [s for s in parts.path.split("/") if s.lower() != "amp"]
+    path = "/".join(segments) or "/"
+    if path.endswith((".amp", ".amp.html")):
+        path = path.removesuffix(".html").removesuffix(".amp") + (".html" if path.endswith(".amp.html") else "")
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not (k in _AMP_PARAMS and (k == "amp" or v.lower() == "amp"))]
+    return urlunsplit((parts.scheme, host, path, urlencode(query), parts.fragment))
 
 
 def host_and_port(url: str) -> tuple[str, int | None]:

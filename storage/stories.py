@@ -5,9 +5,9 @@
   near-duplicate candidates (at most ``MAX_CANDIDATES``, by an index lookup: the
   cost does not grow with the number of stored articles); the most similar one
   at or above the threshold is the article it copies.
-- A copy joins the story of the article it copies, and points at that article's
-  original (``duplicate_of_id``); anything else starts a story of its own. A
-  story's origin is its earliest-published article.
+- A copy joins the story of the article it copies; anything else starts a story
+  of its own. A story's origin is its earliest-published article, and every
+  other article of the story points at it (``duplicate_of_id``).
 - A stored article fetched again with a changed title or body gets a new
   ``article_versions`` row (the first version is saved then too) and the
   article row shows the latest text.
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from storage._upsert import insert_ignoring_conflicts
@@ -53,12 +53,12 @@ def find_copy_source(session: Session, row: ArticleRow, check: DuplicateCheck | 
     """The stored article ``row`` copies, if any."""
     if row.content_hash:
         exact = session.execute(
-            select(Article.id, Article.story_id, Article.duplicate_of_id)
+            select(Article.id, Article.story_id)
             .where(Article.content_hash == row.content_hash, Article.story_id.is_not(None))
             .order_by(Article.id).limit(1)
         ).first()
         if exact is not None:
-            return Match(exact.duplicate_of_id or exact.id, exact.story_id, 1.0)
+            return Match(exact.id, exact.story_id, 1.0)
     if check is None or not row.band_keys:
         return None
     candidates = session.scalars(
@@ -68,29 +68,43 @@ def find_copy_source(session: Session, row: ArticleRow, check: DuplicateCheck | 
     ).all()
     best: Match | None = None
     for candidate in session.execute(
-        select(Article.id, Article.story_id, Article.duplicate_of_id, Article.body)
+        select(Article.id, Article.story_id, Article.body)
         .where(Article.id.in_(candidates), Article.story_id.is_not(None))
     ).all():
         score = check.similarity(row.body, candidate.body)
         if score >= check.threshold and (best is None or score > best.similarity):
-            best = Match(candidate.duplicate_of_id or candidate.id, candidate.story_id, score)
+            best = Match(candidate.id, candidate.story_id, score)
     return best
 
 
 def join_story(session: Session, article: Article, match: Match | None) -> None:
-    """Put a new article in the story it copies, or in a new story of its own."""
+    """Put a new article in the story it copies, or in a new story of its own.
+
+    Every copy points at its story's origin, the earliest-published article; a
+    copy published earlier than the origin becomes the origin itself.
+    """
     if match is None:
         story = Story(origin_article_id=article.id)
         session.add(story)
         session.flush()
         article.story_id = story.id
         return
-    article.story_id = match.story_id
-    article.duplicate_of_id = match.article_id
     story = session.get_one(Story, match.story_id)
-    origin_published = session.scalar(select(Article.published_at).where(Article.id == story.origin_article_id))
-    if article.published_at is not None and (origin_published is None or article.published_at < origin_published):
+    origin = session.get_one(Article, story.origin_article_id)
+    article.story_id = story.id
+    if _published_before(article, origin):
         story.origin_article_id = article.id
+        session.execute(update(Article).where(Article.story_id == story.id, Article.id != article.id)
+                        .values(duplicate_of_id=article.id))
+        article.duplicate_of_id = None
+    else:
+        article.duplicate_of_id = origin.id
+
+
+def _published_before(article: Article, origin: Article) -> bool:
+    if article.published_at is None:
+        return False
+    return origin.published_at is None or article.published_at < origin.published_at
 
 
 def store_bands(session: Session, article_id: int, band_keys: Sequence[int], replace: bool = False) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.urls import QueryRules, canonical_url, default_domain, in_scope, looks_like_html
+from crawler.urls import QueryRules, canonical_url, default_domain, desktop_url, in_scope, looks_like_html
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,21 @@ def test_scope_tells_ports_apart_and_admits_subdomains() -> None:
 )
 def test_non_html_links(url: str, html: bool) -> None:
     assert looks_like_html(url) is html
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://m.example.com/world/story.html", "https://example.com/world/story.html"),
+        ("https://www.example.com/amp/world/story.html", "https://www.example.com/world/story.html"),
+        ("https://www.example.com/world/story/amp", "https://www.example.com/world/story"),
+        ("https://www.example.com/world/story.amp.html", "https://www.example.com/world/story.html"),
+        ("https://www.example.com/story?id=3&amp=1", "https://www.example.com/story?id=3"),
+        ("https://www.example.com/story/?outputType=amp", "https://www.example.com/story/"),
+        ("https://amp.example.com/story", "https://example.com/story"),
+        ("https://m.co/story", "https://m.co/story"),  # a short domain, not a mobile host
+        ("https://www.example.com/ampere/story", "https://www.example.com/ampere/story"),
+    ],
+)
+def test_amp_and_mobile_urls_map_to_the_regular_page(url: str, expected: str) -> None:
+    assert desktop_url(url) == expected

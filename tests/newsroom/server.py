@@ -32,6 +32,7 @@ from tests.newsroom.content import SITES, Site
 from tests.newsroom.context import Context
 from tests.newsroom.faults import fault_response
 from tests.newsroom.routes import HTML, JSON, Response, respond
+from tests.newsroom.syndication import syndication_response
 
 HOST = "127.0.0.1"
 REQUESTS_PATH = "/__requests"
@@ -120,7 +121,10 @@ class NewsroomHandler(BaseHTTPRequestHandler):
         if context is None:
             return Response(503, HTML, b"starting\n")
         try:
-            return fault_response(target) or respond(context, self.server.site, target)
+            site = self.server.site
+            return (fault_response(target)
+                    or syndication_response(site.name, context.url(site.name, ""), context.base_time, target)
+                    or respond(context, site, target))
         except Exception:
             traceback.print_exc()
             return Response(500, HTML, b"<!DOCTYPE html><title>500</title><h1>Server error</h1>\n")

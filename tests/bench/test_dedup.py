@@ -1,0 +1,26 @@
+"""Duplicate decisions on corpus-built pairs: fails below 0.97 precision or 0.90 recall."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.corpus import DEFAULT_CORPUS, load_corpus
+from bench.dedup import DEFAULT_THRESHOLD, judge, precision_recall
+from bench.dedup_pairs import build_pairs
+from crawler.config import DedupConfig
+from tests.support.environment import in_ci
+
+
+@pytest.mark.corpus
+def test_duplicate_precision_and_recall_on_corpus_pairs() -> None:
+    if not (DEFAULT_CORPUS / "ground-truth.json").is_file():
+        reason = f"corpus not found at {DEFAULT_CORPUS}"
+        if in_ci():
+            pytest.fail(f"CI=true: {reason}")
+        pytest.skip(reason)
+    assert DedupConfig().threshold == DEFAULT_THRESHOLD
+    pairs = build_pairs(load_corpus(DEFAULT_CORPUS))
+    assert sum(p.duplicate for p in pairs) >= 600 and sum(not p.duplicate for p in pairs) >= 300
+    precision, recall = precision_recall(judge(pairs), DEFAULT_THRESHOLD)
+    assert precision >= 0.97, f"precision {precision:.4f}"
+    assert recall >= 0.90, f"recall {recall:.4f}"
