@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage._filters import filter_articles
+from storage._locks import lock_story_filing
 from storage._upsert import insert_ignoring_conflicts
 from storage.models import Article, ArticleCountry, ArticleHtml, SeenUrl, UrlOutcome, utc_now
 from storage.pages import RawPage, page_row
@@ -77,7 +78,11 @@ def store_articles(
     check: DuplicateCheck | None = None,
 ) -> StoreResult:
     """Store new articles (one row per canonical URL) in their stories, save new versions of changed
-    ones, and remember every URL they were reached at."""
+    ones, and remember every URL they were reached at.
+
+    Call it first in its transaction: it takes the story-filing lock (storage/_locks.py).
+    """
+    lock_story_filing(session, source_id)
     first: dict[str, ArticleRow] = {}
     url_keys: dict[str, set[str]] = {}
     for row in rows:
