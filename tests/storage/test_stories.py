@@ -74,7 +74,7 @@ def test_concurrent_writers_file_copies_into_one_story(database_url: str) -> Non
             barrier.wait()
             with Session(engine) as session, session.begin():
                 store_articles(session, source_id, None, [row(f"https://site{index}.example/story")], CHECK)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=store, args=(i,)) for i in range(4)]
