@@ -6,22 +6,28 @@ its first sentence rewritten (a changed headline and lede), and its opening
 paragraphs alone (a teaser of the full text). True non-duplicates: two different
 articles from the same site (same template), the most similar pairs of different
 articles in the corpus (same topic), and a follow-up story that quotes a
-paragraph of the original.
+paragraph of the original. The project's own fixture pages (tests/crawler/pages,
+34 articles in five languages, several on the same topics) add their syndicated
+copies as duplicates and every pair of different fixture articles as non-duplicates.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.corpus import CorpusPage
 from crawler.fingerprint import fingerprint, similarity
+from crawler.normalize import normalize
 
 MIN_WORDS = 120
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "crawler" / "pages"
 
 
 @dataclass(frozen=True)
@@ -71,4 +77,15 @@ def build_pairs(pages: Sequence[CorpusPage], seed: int = 7) -> list[Pair]:
         follow_up = "\n".join([*_paragraphs(other.true_body)[:2], f'As reported earlier: "{quote}"',
                                *_paragraphs(other.true_body)[2:]])
         pairs.append(Pair("follow-up quoting a paragraph", page.true_body, follow_up, False))
+    return pairs + fixture_pairs()
+
+
+def fixture_pairs(folder: Path = FIXTURES) -> list[Pair]:
+    """Pairs from the fixture pages' extracted bodies (empty when the folder is absent)."""
+    bodies = [normalize(json.loads(spec.read_text(encoding="utf-8"))["url"],
+                        spec.with_suffix(".html").read_bytes()).body for spec in sorted(folder.glob("*.json"))]
+    pairs = [Pair("fixture syndicated copy", body, f"{body}\nThis article first appeared on a partner site.", True)
+             for body in bodies]
+    pairs += [Pair("fixture different stories", a, b, False)
+              for i, a in enumerate(bodies) for b in bodies[i + 1 :]]
     return pairs
