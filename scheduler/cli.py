@@ -14,6 +14,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from storage.articles import iter_articles, iter_articles_by_story, recent_artic
 from storage.export import EXPORT_FORMATS, export_record, story_records, write_export
 from storage.migrate import upgrade
 from storage.models import RunStatus
+from storage.search import SearchError, SearchFilters, search
 from storage.session import Database, database
 from storage.sources import source_summaries
 
@@ -68,6 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", type=Path, metavar="FILE", help="write here instead of stdout")
     export.add_argument("--story-level", action="store_true",
                         help="one row per story (origin, copies, outlets) instead of one per article")
+
+    search = commands.add_parser("search", help="full-text search of stored articles, ranked, with snippets")
+    search.add_argument("query", metavar="QUERY",
+                        help='words (all required), "a phrase", OR between alternatives, -word to exclude')
+    search.add_argument("--source", metavar="NAME", help="only this source's articles")
+    search.add_argument("--since", type=_date, metavar="DATE", help="published on or after DATE")
+    search.add_argument("--until", type=_date, metavar="DATE", help="published before DATE")
+    search.add_argument("--lang", metavar="CODE", help="only articles in this language (ISO 639-1)")
+    search.add_argument("--country", metavar="CODE", help="only articles mentioning this country (ISO 3166-1)")
+    search.add_argument("--limit", type=_positive_int, default=20, help="how many results (default 20)")
+    search.add_argument("--json", action="store_true", help="print JSON instead of text")
 
     history = commands.add_parser("history", help="an article's versions, each as a diff of the one before")
     history.add_argument("url", metavar="URL", help="the article's URL (any URL it was reached at)")
@@ -113,12 +126,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             "export": cmd_export,
             "reprocess": cmd_reprocess,
             "history": cmd_history,
+            "search": cmd_search,
             "rescore": cmd_rescore,
             "serve": cmd_serve,
             "status": cmd_status,
         }[args.command]
         return handler(config, args)
-    except (ConfigError, UsageError, ExtractError, NotStored) as exc:
+    except (ConfigError, UsageError, ExtractError, NotStored, SearchError) as exc:
         print(f"accords: {exc}", file=sys.stderr)
         return 2
 
@@ -193,6 +207,25 @@ def cmd_sources(config: AccordsConfig, args: argparse.Namespace) -> int:
         ))
     print(render_table(["source", "enabled", "lang", "schedule", "last run", "status", "articles"],
                        rows))
+    return 0
+
+
+def cmd_search(config: AccordsConfig, args: argparse.Namespace) -> int:
+    db = database(config.database.url)
+    upgrade(db.engine)
+    filters = SearchFilters(source=args.source, since=args.since, until=args.until, language=args.lang,
+                            country=args.country, limit=args.limit)
+    with db.Session() as session:
+        hits = search(session, args.query, filters)
+    if args.json:
+        print(json.dumps([{**asdict(hit), "published_at": hit.published_at.isoformat() if hit.published_at else None}
+                          for hit in hits], ensure_ascii=False, indent=2))
+        return 0
+    for hit in hits:
+        published = hit.published_at.strftime("%Y-%m-%d") if hit.published_at else "undated"
+        print(f"{hit.score:8.3f}  {published}  {hit.source}  {hit.title}\n          {hit.canonical_url}\n"
+              f"          {hit.snippet}\n")
+    print(f"{len(hits)} result(s)")
     return 0
 
 

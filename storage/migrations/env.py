@@ -13,13 +13,18 @@ from storage.models import Base
 from storage.session import make_engine
 
 #: tables other code owns the layout of (APScheduler's job store; created by migration 0004)
-EXTERNAL_TABLES = frozenset({"apscheduler_jobs"})
+EXTERNAL_TABLES = frozenset({"apscheduler_jobs", "articles_fts", "articles_fts_data", "articles_fts_idx",
+                             "articles_fts_content", "articles_fts_docsize", "articles_fts_config"})
+
+
+#: columns and indexes made by hand-written migrations (full-text search)
+EXTERNAL_NAMES = frozenset({"search_vector", "ix_articles_search_vector"})
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    return not (type_ == "table" and name in EXTERNAL_TABLES) and not (
-        type_ == "index" and name is not None and name.startswith("ix_apscheduler_jobs")
-    )
+    if (type_ == "table" and name in EXTERNAL_TABLES) or name in EXTERNAL_NAMES:
+        return False
+    return not (type_ == "index" and name is not None and name.startswith("ix_apscheduler_jobs"))
 
 
 def run_migrations(connection: Connection) -> None:
