@@ -25,9 +25,10 @@ from scheduler.extract import ExtractError, as_json, as_table, extract
 from scheduler.history import NotStored, history
 from scheduler.reprocess import ReprocessReport, reprocess, rescore
 from storage.articles import iter_articles, iter_articles_by_story, recent_articles
-from storage.export import EXPORT_FORMATS, export_record, story_records, write_export
+from storage.export import EXPORT_FORMATS, export_fields, export_record, export_rows, story_records, write_records
 from storage.migrate import upgrade
 from storage.models import RunStatus
+from storage.parquet import write_parquet
 from storage.search import SearchError, SearchFilters, search
 from storage.session import Database, database
 from storage.sources import source_summaries
@@ -62,11 +63,16 @@ def build_parser() -> argparse.ArgumentParser:
     articles.add_argument("--story-level", action="store_true",
                           help="one row per story: its origin, copy count and outlets")
 
-    export = commands.add_parser("export", help="write stored articles as JSON Lines or CSV")
+    export = commands.add_parser("export", help="write stored articles as JSON Lines, CSV or Parquet")
     export.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl",
                         help="output format (default jsonl)")
     export.add_argument("--since", type=_date, metavar="DATE",
                         help="only articles published (or, undated, first seen) on or after DATE")
+    export.add_argument("--until", type=_date, metavar="DATE", help="only articles published before DATE")
+    export.add_argument("--source", metavar="NAME", help="only this source's articles")
+    export.add_argument("--country", metavar="CODE", help="only articles mentioning this country (ISO 3166-1)")
+    export.add_argument("--fields", type=_field_list, metavar="A,B,…",
+                        help="only these fields, in this order (names as in the README's field tables)")
     export.add_argument("--output", type=Path, metavar="FILE", help="write here instead of stdout")
     export.add_argument("--story-level", action="store_true",
                         help="one row per story (origin, copies, outlets) instead of one per article")
@@ -269,12 +275,21 @@ def _print_stories(db: Database, args: argparse.Namespace) -> int:
 def cmd_export(config: AccordsConfig, args: argparse.Namespace) -> int:
     db = database(config.database.url)
     upgrade(db.engine)
-    target = (
-        args.output.open("w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)
-    )
-    with db.Session() as session, target as output:
-        articles = (iter_articles_by_story if args.story_level else iter_articles)(session, since=args.since)
-        count = write_export(articles, output, args.format, story_level=args.story_level)
+    try:
+        fields = export_fields(args.fields, args.story_level)
+    except ValueError as exc:
+        raise UsageError(f"--fields: {exc}") from None
+    if args.format == "parquet" and not args.output:
+        raise UsageError("--format parquet writes a file: give --output FILE")
+    filters = {"since": args.since, "until": args.until, "source": args.source, "country": args.country}
+    with db.Session() as session:
+        articles = (iter_articles_by_story if args.story_level else iter_articles)(session, **filters)
+        if args.format == "parquet":
+            count = write_parquet(export_rows(articles, args.story_level), fields, args.output)
+        else:
+            target = args.output.open("w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)
+            with target as output:
+                count = write_records(export_rows(articles, args.story_level), fields, output, args.format)
     if args.output:
         print(f"{count} {'story row(s)' if args.story_level else 'article(s)'} written to {args.output}",
               file=sys.stderr)
@@ -322,6 +337,13 @@ def _rederive(config: AccordsConfig, args: argparse.Namespace,
         print(f"{report.now_off_topic} article(s) no longer match the topic (kept, marked relevant = false); "
               f"{report.now_relevant} match it again")
     return 0
+
+
+def _field_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"expected comma-separated field names, got {text!r}")
+    return names
 
 
 def _listen(text: str) -> str:

@@ -184,13 +184,14 @@ def recent_articles(session: Session, limit: int) -> list[Article]:
     return list(session.scalars(statement))
 
 
-def iter_articles(session: Session, since: datetime | None = None) -> Iterator[Article]:
+def iter_articles(session: Session, since: datetime | None = None, until: datetime | None = None,
+                  source: str | None = None, country: str | None = None) -> Iterator[Article]:
     """All articles, in storage order, streamed in chunks.
 
     ``since`` keeps articles published at or after it (undated ones: first seen at or after it).
     """
     statement = select(Article).options(*ARTICLE_LOADS)
-    statement = filter_articles(statement.order_by(Article.id), None, since)
+    statement = filter_articles(statement.order_by(Article.id), source, since, until, country)
     yield from session.scalars(statement.execution_options(yield_per=500))
 
 
@@ -217,10 +218,11 @@ def update_article(article: Article, values: dict[str, Any], countries: dict[str
     return changed
 
 
-def iter_articles_by_story(session: Session, since: datetime | None = None) -> Iterator[Article]:
+def iter_articles_by_story(session: Session, since: datetime | None = None, until: datetime | None = None,
+                           source: str | None = None, country: str | None = None) -> Iterator[Article]:
     """Articles grouped by story (stories in order of creation), streamed in chunks."""
     statement = select(Article).options(*ARTICLE_LOADS).where(Article.story_id.is_not(None))
-    statement = filter_articles(statement.order_by(Article.story_id, Article.id), None, since)
+    statement = filter_articles(statement.order_by(Article.story_id, Article.id), source, since, until, country)
     yield from session.scalars(statement.execution_options(yield_per=500))
 
 

@@ -54,7 +54,7 @@ STORY_FIELDS: tuple[str, ...] = (
     "outlets",
     "canonical_urls",
 )
-EXPORT_FORMATS = ("jsonl", "csv")
+EXPORT_FORMATS = ("jsonl", "csv", "parquet")
 
 
 def export_record(article: Article) -> dict[str, Any]:
@@ -107,21 +107,37 @@ def story_records(articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
         }
 
 
-def write_export(articles: Iterable[Article], output: IO[str], format: str, story_level: bool = False) -> int:
-    """Write every article (or, ``story_level``, every story) to ``output``; returns how many rows."""
-    if story_level:
-        return write_records(story_records(articles), STORY_FIELDS, output, format)
-    return write_records(map(export_record, articles), EXPORT_FIELDS, output, format)
+def export_fields(requested: Sequence[str] | None, story_level: bool) -> tuple[str, ...]:
+    """The export's columns: all of them, or the ``requested`` ones in that order."""
+    available = STORY_FIELDS if story_level else EXPORT_FIELDS
+    if not requested:
+        return available
+    unknown = [name for name in requested if name not in available]
+    if unknown:
+        kind = "story " if story_level else ""
+        raise ValueError(f"unknown {kind}export field(s): {', '.join(unknown)} (available: {', '.join(available)})")
+    return tuple(dict.fromkeys(requested))
+
+
+def export_rows(articles: Iterable[Article], story_level: bool = False) -> Iterator[dict[str, Any]]:
+    return story_records(articles) if story_level else map(export_record, articles)
+
+
+def write_export(articles: Iterable[Article], output: IO[str], format: str, story_level: bool = False,
+                 fields: Sequence[str] | None = None) -> int:
+    """Write every article (or, ``story_level``, every story) to ``output`` as JSON Lines or CSV."""
+    return write_records(export_rows(articles, story_level), export_fields(fields, story_level), output, format)
 
 
 def write_records(records: Iterable[dict[str, Any]], names: Sequence[str], output: IO[str], format: str) -> int:
-    if format not in EXPORT_FORMATS:
+    if format not in ("jsonl", "csv"):
         raise ValueError(f"unknown export format {format!r} (expected one of {', '.join(EXPORT_FORMATS)})")
     writer = csv.DictWriter(output, fieldnames=list(names), lineterminator="\n") if format == "csv" else None
     if writer is not None:
         writer.writeheader()
     count = 0
     for count, record in enumerate(records, start=1):  # noqa: B007
+        record = {name: record[name] for name in names}
         if writer is None:
             output.write(json.dumps(record, ensure_ascii=False) + "\n")
         else:
