@@ -29,7 +29,8 @@ from storage.export import EXPORT_FORMATS, export_fields, export_record, export_
 from storage.migrate import upgrade
 from storage.models import RunStatus
 from storage.parquet import write_parquet
-from storage.search import SearchError, SearchFilters, search
+from storage.query import SearchFilters, search
+from storage.search import SearchError
 from storage.session import Database, database
 from storage.sources import source_summaries
 
@@ -76,6 +77,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", type=Path, metavar="FILE", help="write here instead of stdout")
     export.add_argument("--story-level", action="store_true",
                         help="one row per story (origin, copies, outlets) instead of one per article")
+
+    report = commands.add_parser("report", help="write a self-contained HTML coverage report with charts")
+    report.add_argument("--since", type=_date, metavar="DATE", help="only articles published on or after DATE")
+    report.add_argument("--output", type=Path, metavar="FILE", required=True, help="the HTML file to write")
 
     search = commands.add_parser("search", help="full-text search of stored articles, ranked, with snippets")
     search.add_argument("query", metavar="QUERY",
@@ -133,6 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "reprocess": cmd_reprocess,
             "history": cmd_history,
             "search": cmd_search,
+            "report": cmd_report,
             "rescore": cmd_rescore,
             "serve": cmd_serve,
             "status": cmd_status,
@@ -213,6 +219,15 @@ def cmd_sources(config: AccordsConfig, args: argparse.Namespace) -> int:
         ))
     print(render_table(["source", "enabled", "lang", "schedule", "last run", "status", "articles"],
                        rows))
+    return 0
+
+
+def cmd_report(config: AccordsConfig, args: argparse.Namespace) -> int:
+    from scheduler.report import build_report
+
+    upgrade(database(config.database.url).engine)
+    args.output.write_text(build_report(config, args.since.date() if args.since else None), encoding="utf-8")
+    print(f"report written to {args.output}")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -20,11 +21,34 @@ def alembic_config() -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the database behind ``engine`` (idempotent)."""
+    """Migrate the database behind ``engine`` (idempotent), all steps in one transaction.
+
+    On SQLite the migration runs with foreign keys off (batch mode rebuilds a
+    table by copying and dropping it, which referencing tables would forbid;
+    the keys are checked afterwards) and with an explicit BEGIN (pysqlite does
+    not open a transaction before DDL by itself), so a failed migration leaves
+    nothing half done.
+    """
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        raw: Any = connection.connection.dbapi_connection if connection.dialect.name == "sqlite" else None
+        if raw is not None:  # outside any transaction, where SQLite honours these
+            raw.execute("PRAGMA foreign_keys=OFF")
+            previous, raw.isolation_level = raw.isolation_level, None
+        try:
+            with connection.begin():
+                if raw is not None:
+                    connection.exec_driver_sql("BEGIN")
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if raw is not None:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration left rows with broken foreign keys: {broken[:5]}")
+        finally:
+            if raw is not None:
+                raw.isolation_level = previous
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def is_current(engine: Engine) -> bool:
