@@ -1,9 +1,9 @@
 """``accords report``: one self-contained HTML file of coverage charts and tables.
 
 Charts (matplotlib, embedded as inline SVG: no script, no network): relevant
-articles per day by source, by country and by language, and the top stories by
-number of outlets; then a table of the top stories with links and the sources'
-health (the same figures as ``accords status``).
+articles per day by source, by country and by language, the top stories by
+number of outlets (with a table of them, linked) and the sources' health
+(articles in 7 days, stale or failing in red, with the ``accords status`` table).
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def build_report(config: AccordsConfig, since: date | None = None) -> str:
         _section("Articles per day by country mentioned", _daily_chart(per_day["country"], "country")),
         _section("Articles per day by language", _daily_chart(per_day["language"], "language")),
         _section("Top stories by number of outlets", _stories_chart(stories) + _stories_table(stories)),
-        _section("Sources' health", _health_table(statuses)),
+        _section("Sources' health", _health_chart(statuses) + _health_table(statuses)),
     ]
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
@@ -116,6 +116,18 @@ def _stories_table(stories: Sequence[StoryOverview]) -> str:
     )
     return ("<table><tr><th>story</th><th>published</th><th>outlets</th><th>copies</th><th>carried by</th></tr>"
             f"{rows}</table>")
+
+
+def _health_chart(statuses: Sequence[SourceStatus]) -> str:
+    """Articles of the last 7 days per source; stale or failing sources in red."""
+    if not statuses:
+        return "<p class='empty'>No sources configured.</p>"
+    figure, axes = plt.subplots(figsize=(10, 0.4 * len(statuses) + 1))
+    names = [s.source.name for s in statuses][::-1]
+    colours = ["#c62828" if s.stale or s.failing else "#2e7d32" for s in statuses][::-1]
+    axes.barh(names, [s.health.articles_7d for s in statuses][::-1], color=colours)
+    axes.set_xlabel("articles in the last 7 days (red: stale or failing)")
+    return _svg(figure)
 
 
 def _health_table(statuses: Sequence[SourceStatus]) -> str:

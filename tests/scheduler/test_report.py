@@ -55,7 +55,7 @@ def report(database_url: str, tmp_path: Path) -> str:
 
 
 def test_report_content(report: str) -> None:
-    assert report.count("<svg") == 4
+    assert report.count("<svg") == 5
     assert "<h1>Accords: coverage report</h1>" in report
     assert "3 relevant article(s), all time" in report
     assert "<a href='https://wire/story'>Story &lt;wire&gt;</a>" in report  # the story of two outlets leads
