@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 
 from crawler.schedule import parse_schedule
 from crawler.urls import default_domain
+from storage.session import check_url
 
 DEFAULT_CONFIG_FILE = "accords.toml"
 DEFAULT_DATABASE_URL = "sqlite:///data/accords.db"
@@ -265,6 +266,11 @@ def load_config(path: str | os.PathLike[str] | None = None) -> AccordsConfig:
         raise ConfigError(_describe(file, raw, exc)) from None
     _check_unique_names(file, config)
     url = os.environ.get(DATABASE_URL_ENV) or config.database.url
+    where = f"${DATABASE_URL_ENV}" if os.environ.get(DATABASE_URL_ENV) else "[database] field 'url'"
+    try:
+        url = check_url(url)
+    except ValueError as exc:
+        raise ConfigError(f"{file}: {where}: {exc}") from None
     database = DatabaseConfig(url=resolve_database_url(url, file.resolve().parent))
     return config.model_copy(update={"database": database})
 

@@ -18,6 +18,8 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from crawler.config import AccordsConfig, ConfigError, load_config
 from scheduler._tables import render_table, shorten
 from scheduler.crawl import SourceResult, run_crawls
@@ -31,7 +33,7 @@ from storage.models import RunStatus
 from storage.parquet import write_parquet
 from storage.query import SearchFilters, search
 from storage.search import SearchError
-from storage.session import Database, database
+from storage.session import Database, database, masked
 from storage.sources import source_summaries
 
 
@@ -47,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", metavar="PATH",
                         help="config file (default: $ACCORDS_CONFIG or ./accords.toml)")
     parser.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     commands.add_parser("init-db", help="create or migrate the database to the newest schema")
@@ -147,12 +150,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, UsageError, ExtractError, NotStored, SearchError) as exc:
         print(f"accords: {exc}", file=sys.stderr)
         return 2
+    except (DBAPIError, OSError) as exc:
+        if args.debug:
+            raise
+        where = masked(config.database.url) if "config" in locals() else "the database"
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"accords: cannot use the database at {where}: {reason} (--debug shows the traceback)",
+              file=sys.stderr)
+        return 2
 
 
 def cmd_init_db(config: AccordsConfig, args: argparse.Namespace) -> int:
     db = database(config.database.url)
     upgrade(db.engine)
-    print(f"database ready: {db.engine.url.render_as_string(hide_password=True)}")
+    print(f"database ready: {db.url}")
     return 0
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -25,7 +26,34 @@ class Database:
 
     @property
     def url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=False)
+        """The URL with its password masked, for messages and logs."""
+        return masked(self.engine.url.render_as_string(hide_password=False))
+
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+def masked(url: str) -> str:
+    """``url`` with any password replaced by ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<unparseable database URL>"
+
+
+def check_url(url: str) -> str:
+    """A supported database URL (``postgresql://`` means psycopg 3); ``ValueError`` says what is wrong."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(f"not a database URL: {url!r} (e.g. 'sqlite:///data/accords.db')") from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise ValueError(f"unsupported database {backend!r} in {masked(url)!r}: use sqlite:///PATH or "
+                         "postgresql+psycopg://USER@HOST/DB")
+    if parsed.drivername == "postgresql":  # the driver the project installs, whatever the default
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
 
 
 @cache

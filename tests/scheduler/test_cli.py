@@ -89,3 +89,36 @@ def test_sources_lists_configured_sources(tmp_path: Path, capsys: pytest.Capture
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["source", "enabled", "lang", "schedule", "last", "run", "status", "articles"]
     assert lines[2].split() == ["site", "yes", "-", "-", "-", "-", "0"]
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [
+        ("postgresql+psycopg://bob:s3cret@127.0.0.1:1/accords",
+         "cannot use the database at postgresql+psycopg://bob:***@127.0.0.1:1/accords: connection failed"),
+        ("sqlite:////proc/no-such-dir/accords.db", "cannot use the database at sqlite:////proc/no-such-dir/accords.db"),
+        ("mysql://bob:s3cret@db/accords", "[database] field 'url': unsupported database 'mysql' in "
+                                          "'mysql://bob:***@db/accords'"),
+        ("not a url", "[database] field 'url': not a database URL: 'not a url'"),
+    ],
+)
+def test_database_problems_are_named_without_traceback_or_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str, fragment: str
+) -> None:
+    assert main(["--config", str(write_config(tmp_path, url)), "sources"]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err
+    assert "s3cret" not in err and "Traceback" not in err
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    config = write_config(tmp_path, "postgresql+psycopg://bob:s3cret@127.0.0.1:1/accords")
+    with pytest.raises(Exception, match="Connection refused"):
+        main(["--config", str(config), "--debug", "sources"])
+
+
+def test_plain_postgresql_urls_use_psycopg_3(tmp_path: Path) -> None:
+    from crawler.config import load_config
+
+    config = load_config(write_config(tmp_path, "postgresql://bob@db.example/accords"))
+    assert config.database.url == "postgresql+psycopg://bob@db.example/accords"

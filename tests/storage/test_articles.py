@@ -74,3 +74,12 @@ def test_export_since_uses_publication_else_first_seen(session: Session) -> None
     since = datetime(2026, 6, 1, tzinfo=UTC)
     assert [a.canonical_url for a in iter_articles(session, since=since)] == [
         "https://e.com/new", "https://e.com/undated"]
+
+
+def test_hostile_titles_are_stored_as_data(session: Session) -> None:
+    source_id = ensure_source(session, "site", None)
+    hostile = "'); DROP TABLE articles;-- <script>alert(1)</script>"
+    store_articles(session, source_id, None, [ArticleRow(
+        canonical_url="https://e.com/h", url="https://e.com/h", title=hostile, body=hostile, word_count=3,
+        relevance_score=1.0, fetched_at=FETCHED)])
+    assert session.scalars(select(Article.title)).all() == [hostile]
