@@ -116,7 +116,8 @@ def test_restart_keeps_jobs_reconciles_config_and_abandons_orphaned_runs(
 
     second = Service(config)
     try:
-        wait_for(lambda: any("jobs:" in line for line in second.lines), 20, "reconciliation", second.output)
+        wait_for(lambda: any("source daily:" in line for line in second.lines), 20, "the jobs' next runs",
+                 second.output)
         assert any("jobs: 2 kept, 0 added, 0 rescheduled, 0 removed" in line for line in second.lines)
         assert any("marked abandoned" in line and "slow-site" in line for line in second.lines)
         daily_line = next(line for line in second.lines if "source daily:" in line)
