@@ -9,6 +9,8 @@ from storage.models import RunStatus
 from storage.runs import RunCounts
 
 MAX_ERRORS_KEPT = 50
+#: finish reasons of a crawl that ended as planned (``max_pages``: the source's page limit)
+COMPLETE_REASONS = frozenset({"finished", "closespider_pagecount", "max_pages"})
 
 
 @dataclass
@@ -44,11 +46,11 @@ def run_outcome(run: SourceRun, stats: dict[str, Any], finish_reason: str) -> Ru
         errors=run.error_count,
     )
     unreachable = run.entry_points > 0 and run.entry_points_reached == 0
-    failed = unreachable or finish_reason not in ("finished", "closespider_pagecount")
+    failed = unreachable or finish_reason not in COMPLETE_REASONS
     error_lines = list(run.errors)
     if unreachable:
         error_lines.insert(0, "no feed, sitemap or start URL could be fetched")
-    elif finish_reason not in ("finished", "closespider_pagecount"):
+    elif finish_reason not in COMPLETE_REASONS:
         error_lines.insert(0, f"crawl stopped: {finish_reason}")
     if run.error_count > len(run.errors):
         error_lines.append(f"... and {run.error_count - len(run.errors)} more errors")

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 from sqlalchemy.engine import make_url
 
+from crawler._limits import FieldLimits
 from crawler.schedule import parse_schedule
 from crawler.urls import default_domain
 from storage.session import check_url
@@ -157,6 +158,15 @@ class CrawlConfig(_Strict):
     download_delay: float = Field(default=0.5, ge=0)
     download_timeout: float = Field(default=30.0, gt=0)
     retry_times: int = Field(default=2, ge=0, le=10)
+    max_response_mb: float = Field(default=10.0, gt=0)
+    max_sitemap_urls: int = Field(default=50_000, ge=1)
+    max_title_chars: int = Field(default=1_000, ge=10)
+    max_description_chars: int = Field(default=5_000, ge=10)
+    max_body_chars: int = Field(default=200_000, ge=100)
+
+    @property
+    def field_limits(self) -> FieldLimits:
+        return FieldLimits(self.max_title_chars, self.max_description_chars, self.max_body_chars)
 
 
 class DedupConfig(_Strict):
@@ -197,6 +207,7 @@ class SourceConfig(_Strict):
     keep_html: bool = False
     crawl_timeout: float | None = Field(default=None, gt=0)
     revisit_hours: int = Field(default=0, ge=0)
+    max_pages: int = Field(default=5_000, ge=1)
 
     @model_validator(mode="after")
     def _has_an_entry_point(self) -> SourceConfig:

@@ -32,6 +32,7 @@ from trafilatura.utils import load_html
 from crawler import _fields
 from crawler._boilerplate import strip_boilerplate
 from crawler._language import detect_language, primary_subtag
+from crawler._limits import MAX_URL, FieldLimits, clamp
 from crawler._structured import LISTING_TYPES, Structured, jsonld_text, read_structured
 from crawler.urls import QueryRules, canonical_url, desktop_url, same_site
 
@@ -70,10 +71,12 @@ def normalize(
     rules: QueryRules = QueryRules(),
     language_hint: str | None = None,
     timezone: tzinfo = UTC,
+    limits: FieldLimits = FieldLimits(),
 ) -> NormalizedArticle:
     """Normalize the page fetched from ``url`` (its final URL, after redirects).
 
-    ``timezone`` is the source's: naive times on the page are read in it.
+    ``timezone`` is the source's: naive times on the page are read in it. Values longer than
+    ``limits`` (and the database's column sizes) are cut and listed in ``field_sources["truncated"]``.
     """
     tree = _parse(html)
     if tree is None:
@@ -105,9 +108,12 @@ def normalize(
     sources["body"] = "trafilatura"
     word_count = len(body.split())
     language, sources["language"] = _language(declared, headers, f"{title}\n{body}", language_hint)
-    return NormalizedArticle(
+    canonical = canonical_url(canonical_source, rules)
+    if len(canonical) > MAX_URL:  # an over-long canonical link: the fetched URL identifies the page
+        canonical, sources["canonical_url"] = canonical_url(url, rules), "url"
+    return clamp(NormalizedArticle(
         url=url,
-        canonical_url=canonical_url(canonical_source, rules),
+        canonical_url=canonical,
         title=title,
         body=body,
         word_count=word_count,
@@ -116,7 +122,7 @@ def normalize(
         language=language,
         field_sources=sources,
         **article,
-    )
+    ), limits)
 
 
 def _parse(html: str | bytes) -> HtmlElement | None:

@@ -43,8 +43,10 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
-DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+#: longer URLs cannot be stored (articles.url is 2,048 characters)
+URLLENGTH_LIMIT = 2048
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
@@ -74,4 +76,6 @@ def crawl_settings(crawl: CrawlConfig) -> dict[str, Any]:
         "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.1),
         "DOWNLOAD_TIMEOUT": crawl.download_timeout,
         "RETRY_TIMES": crawl.retry_times,
+        "DOWNLOAD_MAXSIZE": int(crawl.max_response_mb * 1024 * 1024),
+        "DOWNLOAD_WARNSIZE": int(crawl.max_response_mb * 1024 * 1024 / 2),
     }

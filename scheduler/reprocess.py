@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from crawler._limits import FieldLimits
 from crawler.config import AccordsConfig, SourceConfig
 from crawler.gazetteer import gazetteer
 from crawler.normalize import NormalizedArticle, normalize
@@ -73,7 +74,8 @@ def reprocess(config: AccordsConfig, source: str | None = None,
     for chunk in _chunks(ids):
         with db.Session.begin() as session:
             for article, page in articles_with_pages(session, chunk):
-                normalized = _normalize(page.url, page.text, page.headers, sources.get(article.source.name))
+                normalized = _normalize(page.url, page.text, page.headers, sources.get(article.source.name),
+                                        config.crawl.field_limits)
                 values = {name: getattr(normalized, name) for name in REEXTRACTED_FIELDS}
                 verdict, countries = judge(normalized.title, normalized.description, normalized.body,
                                            normalized.language)
@@ -104,11 +106,12 @@ def _rescore_chunk(db: Database, ids: Sequence[int], judge: _Judge, report: Repr
             report.add(was_relevant, update_article(article, verdict, countries), verdict["relevant"])
 
 
-def _normalize(url: str, html: str, headers: dict[str, str], source: SourceConfig | None) -> NormalizedArticle:
+def _normalize(url: str, html: str, headers: dict[str, str], source: SourceConfig | None,
+               limits: FieldLimits) -> NormalizedArticle:
     if source is None:  # the source has left the config: default rules
-        return normalize(url, html, headers)
+        return normalize(url, html, headers, limits=limits)
     return normalize(url, html, headers, rules=QueryRules(source.keep_query_params, source.drop_query_params),
-                     language_hint=source.language, timezone=source.tzinfo)
+                     language_hint=source.language, timezone=source.tzinfo, limits=limits)
 
 
 def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:

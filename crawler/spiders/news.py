@@ -21,7 +21,7 @@ from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import BaseSettings
@@ -42,6 +42,8 @@ from storage.runs import ensure_source, get_run, start_run
 from storage.session import database
 
 ENTRY_META = "accords_entry"
+#: finish reason of a crawl stopped by the source's ``max_pages``
+MAX_PAGES_REASON = "max_pages"
 #: Requests with this meta key set skip the source-scope check (configured URLs, sitemaps).
 UNSCOPED_META = "accords_unscoped"
 
@@ -61,6 +63,7 @@ class NewsSpider(Spider):
         super().__init__(**kwargs)
         self.source_name = source
         self._scheduled: set[str] = set()
+        self._pages = 0
         self._links = LinkExtractor(unique=True)
 
     @classmethod
@@ -123,7 +126,12 @@ class NewsSpider(Spider):
         except FeedError as exc:
             self._error(f"{response.url}: {exc}")
             return
-        for entry in document.entries:
+        limit = self.config.crawl.max_sitemap_urls
+        if len(document.entries) > limit:
+            self.crawler.stats.inc_value("accords/sitemap_urls_cut", len(document.entries) - limit)
+            self.logger.warning("%s lists %d URLs: only the first %d are read (max_sitemap_urls)",
+                                response.url, len(document.entries), limit)
+        for entry in document.entries[:limit]:
             url = response.urljoin(entry.url)
             if not document.is_index:
                 yield from self._candidate(url, entry.published)
@@ -137,8 +145,10 @@ class NewsSpider(Spider):
             self.crawler.stats.inc_value("accords/not_html")
             return
         headers = {str(k): str(v) for k, v in response.headers.to_unicode_dict().items()}
+        self._count_page()
         article = normalize(response.url, response.text, headers, rules=self.rules,
-                            language_hint=self.source.language, timezone=self.source.tzinfo)
+                            language_hint=self.source.language, timezone=self.source.tzinfo,
+                            limits=self.config.crawl.field_limits)
         if article.is_article:
             reached_at = [*response.meta.get("redirect_urls", ()), response.url]
             keys = tuple(dict.fromkeys(canonical_url(url, self.rules) for url in reached_at))
@@ -172,6 +182,13 @@ class NewsSpider(Spider):
             stats.inc_value("accords/skipped_seen")
             return
         yield Request(url, callback=self.parse_page, errback=self.on_error)
+
+    def _count_page(self) -> None:
+        """Stop the crawl once the source's ``max_pages`` article pages were fetched."""
+        self._pages += 1
+        if self._pages > self.source.max_pages:
+            self.crawler.stats.set_value("accords/max_pages_reached", self.source.max_pages)
+            raise CloseSpider(MAX_PAGES_REASON)
 
     def _too_old(self, published: datetime | None) -> bool:
         return published is not None and published < self.oldest

@@ -292,3 +292,29 @@ def test_scrapy_crawl_works_from_the_repository_root(newsroom: Newsroom, tmp_pat
         keys = set(session.scalars(select(SeenUrl.url_key)))
     engine.dispose()
     assert newsroom.url("global-wire", "/ru/moskva-rekordnyj-snegopad.html") in keys
+
+
+def test_page_and_sitemap_limits_end_the_crawl_cleanly(newsroom: Newsroom, database_url: str,
+                                                        tmp_path: Path) -> None:
+    israel, maghreb = newsroom.sites["israel-daily"], newsroom.sites["maghreb-news"]
+    config = tmp_path / "accords.toml"
+    config.write_text(
+        f'[database]\nurl = "{database_url}"\n[topic]\nterms = {json.dumps(TERMS, ensure_ascii=False)}\n'
+        "[crawl]\ndownload_delay = 0\nconcurrent_requests_per_domain = 1\nmax_sitemap_urls = 1\n"
+        f'[[sources]]\nname = "israel-daily"\nstart_urls = ["{israel}/"]\nmax_depth = 2\nmax_pages = 3\n'
+        f'[[sources]]\nname = "maghreb-news"\nsitemaps = ["{maghreb}/sitemap-news.xml"]\n',
+        encoding="utf-8",
+    )
+    result = accords(config, "crawl")
+    assert result.returncode == 0, result.stdout + result.stderr
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        stats = dict(session.execute(select(Source.name, CrawlRun.stats).join(Source)).all())
+        statuses = set(session.scalars(select(CrawlRun.status)))
+    engine.dispose()
+    assert statuses == {RunStatus.OK}
+    assert stats["israel-daily"]["finish_reason"] == "max_pages"
+    assert stats["israel-daily"]["accords/max_pages_reached"] == 3
+    assert stats["maghreb-news"]["accords/sitemap_urls_cut"] >= 1
+    stored = stored_articles(database_url)
+    assert len([a for a in stored.values() if a["source"] == "maghreb-news"]) <= 1
