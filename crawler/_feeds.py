@@ -42,6 +42,8 @@ def read_feed(body: bytes) -> tuple[Entry, ...]:
     parsed: Any = feedparser.parse(body)
     if parsed.bozo and not parsed.entries:
         raise FeedError(f"not an RSS/Atom feed: {parsed.get('bozo_exception', 'unreadable')}")
+    if not parsed.get("version") and not parsed.entries:
+        raise FeedError("not an RSS/Atom feed: no <rss>, <feed> or <rdf> element (an HTML page?)")
     entries = []
     for item in parsed.entries:
         link = item.get("link")
