@@ -205,8 +205,10 @@ class NewsSpider(Spider):
         elif failure.check(IgnoreRequest):
             return
         else:
-            self._error(f"{url}: {failure.type.__name__ if failure.type else 'error'}: "
-                        f"{failure.getErrorMessage()}")
+            kind = failure.type.__name__ if failure.type else "error"
+            message = failure.getErrorMessage().strip() or (
+                "the connection closed before the whole response arrived" if "DataLoss" in kind else "no details")
+            self._error(f"{url}: {kind}: {message}")
 
     def _error(self, message: str) -> None:
         self.crawler.stats.inc_value("accords/errors")

@@ -20,6 +20,7 @@ import gzip
 import json
 import os
 import signal
+import socket
 import sys
 import threading
 import traceback
@@ -107,14 +108,20 @@ class NewsroomHandler(BaseHTTPRequestHandler):
             if len(body) >= GZIP_MIN_BYTES and self._accepts_gzip():
                 body = gzip.compress(body, mtime=0)
                 headers.append(("Content-Encoding", "gzip"))
+        promised = dict(headers).pop("X-Drop-After", None)  # a fault: promise more than is sent, then hang up
+        headers = [(name, value) for name, value in headers if name != "X-Drop-After"]
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", promised or str(len(body)))
         for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
         if send_body:
             self.wfile.write(body)
+        if promised:
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
 
     def _respond(self, target: str) -> Response:
         context = self.server.context
@@ -122,7 +129,8 @@ class NewsroomHandler(BaseHTTPRequestHandler):
             return Response(503, HTML, b"starting\n")
         try:
             site = self.server.site
-            return (fault_response(target)
+            others = [url for name, url in context.urls.items() if name != site.name]
+            return (fault_response(target, context.url(site.name, ""), others[0] if others else "")
                     or syndication_response(site.name, context.url(site.name, ""), context.base_time, target)
                     or respond(context, site, target))
         except Exception:
