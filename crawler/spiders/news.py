@@ -199,11 +199,12 @@ class NewsSpider(Spider):
 
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
-        url = request.url if request is not None else "?"
+        url = (request.meta.get("redirect_urls") or [request.url])[0] if request is not None else "?"
         if isinstance(failure.value, HttpError):
             self._error(f"{url}: HTTP {failure.value.response.status}")
         elif failure.check(IgnoreRequest):
-            return
+            if "redirections" in failure.getErrorMessage():  # a redirect loop; robots.txt and scope are not errors
+                self._error(f"{url}: too many redirects ({failure.getErrorMessage()})")
         else:
             kind = failure.type.__name__ if failure.type else "error"
             message = failure.getErrorMessage().strip() or (

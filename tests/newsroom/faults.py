@@ -12,6 +12,7 @@
 | ``bad-dates`` | a relevant article dated ``0000-00-00``, modified ``2099-01-01`` |
 | ``huge-title?mb=N`` | a relevant article with an N MB title |
 | ``redirect-offsite`` | 302 to another site of the newsroom |
+| ``redirect-loop?n=K`` | 302 to ``redirect-loop?n=K+1``, forever (a loop a duplicate filter cannot see) |
 | ``not-a-feed.xml`` | an HTML page where a feed should be |
 | ``bomb-sitemap.xml`` | a gzip bomb: about 100 KB that inflate to 100 MB |
 | ``huge-sitemap.xml`` | a sitemap of 100,000 URLs |
@@ -31,7 +32,8 @@ from tests.newsroom.routes import HTML, RSS, XML, Response
 FAULTS_PREFIX = "/__faults/"
 MAX_HANG_SECONDS = 120.0
 ARTICLE_ROUTES = ("status/500", "status/503", "status/404", "status/410", "status/429", "flaky/{run}", "hang?seconds=30",
-                  "drop", "binary", "malformed", "bad-jsonld", "bad-dates", "huge-title?mb=2", "redirect-offsite")
+                  "drop", "binary", "malformed", "bad-jsonld", "bad-dates", "huge-title?mb=2", "redirect-offsite",
+                  "redirect-loop")
 _PARAGRAPH = ("Delegations met in Abu Dhabi to review the Abraham Accords, discussing new flights, water projects "
               "and trade offices, and agreed to meet again in Rabat before the end of the year. ")
 _served: dict[str, int] = {}
@@ -76,6 +78,9 @@ def fault_response(target: str, base_url: str = "", other_site: str = "") -> Res
     if name == "huge-title":
         megabytes = float(query.get("mb", ["11"])[0])
         return _article("Abraham Accords " + "very long title " * int(megabytes * 1024 * 1024 / 16))
+    if name == "redirect-loop":
+        step = int(query.get("n", ["0"])[0]) + 1
+        return Response(302, HTML, b"", (("Location", f"{base_url}{FAULTS_PREFIX}redirect-loop?n={step}"),))
     if name == "redirect-offsite":
         return Response(302, HTML, b"", (("Location", other_site + "/"),))
     if name == "not-a-feed.xml":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from storage.models import Article, CrawlRun, RunStatus, Source
 from storage.session import make_engine
 from tests.newsroom.fixture import Newsroom
-from tests.scheduler.test_crawl_end_to_end import TERMS, accords
+from tests.scheduler.test_crawl_end_to_end import ACCORDS, TERMS, accords
 
 
 def test_fault_routes(newsroom: Newsroom, database_url: str, tmp_path: Path) -> None:
@@ -72,3 +73,35 @@ def test_fault_routes(newsroom: Newsroom, database_url: str, tmp_path: Path) -> 
     # the binary page is neither stored nor an error; the off-site redirect is not followed
     assert "binary" not in articles and f"{faults}binary" not in errors
     assert requests["/__faults/redirect-offsite"] == 1
+    # a redirect loop is given up after REDIRECT_MAX_TIMES (10) and recorded
+    assert sum(count for path, count in requests.items() if path.startswith("/__faults/redirect-loop")) == 11
+    assert f"{faults}redirect-loop: too many redirects (max redirections reached)" in errors
+
+
+def test_two_crawls_of_one_source_at_once_store_each_article_once(
+    newsroom: Newsroom, database_url: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "accords.toml"
+    config.write_text(
+        f'[database]\nurl = "{database_url}"\n[topic]\nterms = {json.dumps(TERMS, ensure_ascii=False)}\n'
+        "[crawl]\ndownload_delay = 0\n"
+        f'[[sources]]\nname = "global-wire"\nfeeds = ["{newsroom.url("global-wire", "/atom.xml")}"]\n'
+        f'start_urls = ["{newsroom.url("global-wire", "/")}"]\n',
+        encoding="utf-8",
+    )
+    assert accords(config, "init-db").returncode == 0
+    processes = [subprocess.Popen([ACCORDS, "--config", str(config), "crawl"], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [process.communicate(timeout=180) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        urls = session.scalars(select(Article.canonical_url)).all()
+        stories = session.scalars(select(Article.story_id)).all()
+        statuses = session.scalars(select(CrawlRun.status)).all()
+    engine.dispose()
+    assert sorted(urls) == sorted({
+        newsroom.url("global-wire", "/ru/avraamovy-soglasheniya-transportnyj-koridor.html"),
+        newsroom.url("global-wire", "/news/abraham-accords-aviation-water-deals.html")})
+    assert len(set(stories)) == 2 and None not in stories
+    assert statuses == [RunStatus.OK, RunStatus.OK]
