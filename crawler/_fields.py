@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 from crawler._dates import parse_datetime
 from crawler._people import clean_authors
 from crawler._structured import Structured, jsonld_people, jsonld_text, jsonld_url
+from crawler._text import strip_markup
 
 T = TypeVar("T")
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " • ", " « ", " » ")
@@ -54,9 +55,11 @@ def first(candidates: Iterable[tuple[str, T | None]]) -> Picked[T | None]:
 
 
 def clean_text(value: object) -> str | None:
+    """Declared text as plain text: entities decoded, markup (and scripts) removed, whitespace collapsed."""
     if not isinstance(value, str):
         return None
-    text = re.sub(r"\s+", " ", html_entities.unescape(value)).strip()
+    text = strip_markup(html_entities.unescape(value))
+    text = re.sub(r"\s+", " ", text).strip()
     return text or None
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from crawler._text import strip_markup
+
 _SEPARATORS = re.compile(r"\s*(?:;|,|&|\||\band\b|\bund\b|\bet\b|\bи\b|\by\b|\sو\s*|\sו(?=\S))\s*", re.IGNORECASE)
 _BY = re.compile(r"^(?:by|par|von|por|от|автор[ыи]?|текст|بقلم|كتب|كتبت|מאת|כתבו?)\s*:?\s+", re.IGNORECASE)
 _PARENTHESES = re.compile(r"\([^)]*\)")
@@ -24,7 +26,7 @@ def clean_authors(raw: Iterable[str], organisations: Iterable[str] = ()) -> list
     seen: set[str] = set()
     blocked = {name.casefold() for name in organisations} | GENERIC_BYLINES
     for byline in raw:
-        text = _PARENTHESES.sub(" ", " ".join(byline.split()))
+        text = _PARENTHESES.sub(" ", " ".join(strip_markup(byline).split()))
         for part in _SEPARATORS.split(_BY.sub("", text.strip())):
             name = _DATELINE.sub("", _BY.sub("", part.strip())).strip(" .-–—:")
             key = name.casefold()
