@@ -123,12 +123,6 @@ def export_rows(articles: Iterable[Article], story_level: bool = False) -> Itera
     return story_records(articles) if story_level else map(export_record, articles)
 
 
-def write_export(articles: Iterable[Article], output: IO[str], format: str, story_level: bool = False,
-                 fields: Sequence[str] | None = None) -> int:
-    """Write every article (or, ``story_level``, every story) to ``output`` as JSON Lines or CSV."""
-    return write_records(export_rows(articles, story_level), export_fields(fields, story_level), output, format)
-
-
 def write_records(records: Iterable[dict[str, Any]], names: Sequence[str], output: IO[str], format: str) -> int:
     if format not in ("jsonl", "csv"):
         raise ValueError(f"unknown export format {format!r} (expected one of {', '.join(EXPORT_FORMATS)})")
