@@ -37,7 +37,8 @@ class RunOutcome:
 
 
 def run_outcome(run: SourceRun, stats: dict[str, Any], finish_reason: str) -> RunOutcome:
-    """``failed`` when no entry point (feed, sitemap, start URL) answered or the crawl broke off."""
+    """``failed`` when no entry point (feed, sitemap, start URL) answered, articles could not be stored
+    or the crawl broke off."""
     counts = RunCounts(
         pages_fetched=int(stats.get("response_received_count", 0)),
         articles_stored=int(stats.get("accords/articles_stored", 0)),
@@ -46,7 +47,8 @@ def run_outcome(run: SourceRun, stats: dict[str, Any], finish_reason: str) -> Ru
         errors=run.error_count,
     )
     unreachable = run.entry_points > 0 and run.entry_points_reached == 0
-    failed = unreachable or finish_reason not in COMPLETE_REASONS
+    not_stored = int(stats.get("accords/not_stored", 0))
+    failed = unreachable or not_stored > 0 or finish_reason not in COMPLETE_REASONS
     error_lines = list(run.errors)
     if unreachable:
         error_lines.insert(0, "no feed, sitemap or start URL could be fetched")

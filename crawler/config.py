@@ -17,7 +17,7 @@ import tomllib
 from collections import Counter
 from datetime import UTC, tzinfo
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -119,6 +119,10 @@ class _Strict(BaseModel):
 
 class DatabaseConfig(_Strict):
     url: str = DEFAULT_DATABASE_URL
+    #: articles written per transaction by a crawl
+    batch_size: int = Field(default=50, ge=1, le=10_000)
+    #: how long a crawl retries a write while the database is down, locked or full (storage/retry.py)
+    retry_seconds: float = Field(default=300.0, ge=0)
 
 
 class TopicConfig(_Strict):
@@ -163,6 +167,9 @@ class CrawlConfig(_Strict):
     max_title_chars: int = Field(default=1_000, ge=10)
     max_description_chars: int = Field(default=5_000, ge=10)
     max_body_chars: int = Field(default=200_000, ge=100)
+    autothrottle: bool = True
+    #: worker processes that normalize pages ("auto": one per core on a multi-core machine; 0: none)
+    extraction_processes: Annotated[int, Field(ge=0, le=64)] | Literal["auto"] = "auto"
 
     @property
     def field_limits(self) -> FieldLimits:
@@ -282,7 +289,7 @@ def load_config(path: str | os.PathLike[str] | None = None) -> AccordsConfig:
         url = check_url(url)
     except ValueError as exc:
         raise ConfigError(f"{file}: {where}: {exc}") from None
-    database = DatabaseConfig(url=resolve_database_url(url, file.resolve().parent))
+    database = config.database.model_copy(update={"url": resolve_database_url(url, file.resolve().parent)})
     return config.model_copy(update={"database": database})
 
 

@@ -9,6 +9,7 @@ from scrapy import signals
 from twisted.internet.threads import deferToThread
 
 from crawler._run import RunOutcome, run_outcome
+from storage.retry import DatabaseUnavailable, with_retries
 from storage.runs import finish_run
 from storage.session import database
 
@@ -48,10 +49,18 @@ class CrawlRunRecorder:
         return deferToThread(self._save, spider, outcome, stats)
 
     def _save(self, spider: Spider, outcome: RunOutcome, stats: dict[str, object]) -> None:
-        db = database(spider.config.database.url)  # type: ignore[attr-defined]
-        with db.Session.begin() as session:
-            finish_run(session, spider.run.run_id, outcome.status, outcome.counts,  # type: ignore[attr-defined]
-                       stats, outcome.error_text)
+        config = spider.config  # type: ignore[attr-defined]
+        run_id = spider.run.run_id  # type: ignore[attr-defined]
+        db = database(config.database.url)
+
+        def transaction() -> None:
+            with db.Session.begin() as session:
+                finish_run(session, run_id, outcome.status, outcome.counts, stats, outcome.error_text)
+
+        try:
+            with_retries(transaction, config.database.retry_seconds, f"recording crawl run {run_id}")
+        except DatabaseUnavailable as error:  # left ``running``: the next crawl of the source marks it abandoned
+            logger.error("source %s: %s", spider.name, error)
 
 
 def _jsonable(value: object) -> object:

@@ -6,11 +6,18 @@ on a dedicated database thread (so the crawl never waits on the database), each
 in its story (copies and near-copies of a stored article join that article's
 story; ``[dedup] threshold``; see storage/stories.py), records the URLs of
 off-topic articles so they are not downloaded again, and drops those items.
+
+A write that fails because the database is down, locked or full is retried
+for ``[database] retry_seconds`` (storage/retry.py); items keep arriving and
+wait in the batch meanwhile. When the budget runs out, the crawl is stopped
+with the finish reason ``database_unavailable`` (the run ends ``failed``); the
+articles not written were not marked as seen, so the next run fetches them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -21,6 +28,7 @@ from crawler.gazetteer import gazetteer
 from crawler.relevance import TopicMatcher
 from crawler.settings import BATCH_SIZE_SETTING, DEFAULT_BATCH_SIZE
 from storage.articles import ArticleRow, StoreResult, record_irrelevant, store_articles
+from storage.retry import DatabaseUnavailable, with_retries
 from storage.session import database
 
 if TYPE_CHECKING:
@@ -28,6 +36,11 @@ if TYPE_CHECKING:
 
     from crawler.items import ArticleItem
     from crawler.spiders.news import NewsSpider
+
+logger = logging.getLogger(__name__)
+
+#: finish reason of a crawl whose database stayed unavailable past ``[database] retry_seconds``
+DATABASE_UNAVAILABLE_REASON = "database_unavailable"
 
 
 class TopicPipeline:
@@ -60,6 +73,9 @@ class StoragePipeline:
         self._rows: list[ArticleRow] = []
         self._irrelevant: list[str] = []
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="accords-db")
+        self._unavailable: DatabaseUnavailable | None = None
+        self._closing: asyncio.Future[None] | None = None
+        self._spider_closing = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
@@ -80,6 +96,7 @@ class StoragePipeline:
         return item
 
     async def close_spider(self) -> None:
+        self._spider_closing = True
         try:
             await self._flush()
         finally:
@@ -90,23 +107,50 @@ class StoragePipeline:
         irrelevant, self._irrelevant = self._irrelevant, []
         if not rows and not irrelevant:
             return
-        loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(self._executor, self._write, rows, irrelevant)
         stats = self.crawler.stats
         assert stats is not None
-        stats.inc_value("accords/articles_stored", len(result.stored))
-        stats.inc_value("accords/duplicates", len(result.duplicates))
-        stats.inc_value("accords/copies", len(result.copies))
-        stats.inc_value("accords/updated", len(result.updated))
+        if self._unavailable is None:
+            loop = asyncio.get_running_loop()
+            try:
+                result = await loop.run_in_executor(self._executor, self._write, rows, irrelevant)
+            except DatabaseUnavailable as error:
+                self._give_up(error)
+            else:
+                stats.inc_value("accords/articles_stored", len(result.stored))
+                stats.inc_value("accords/duplicates", len(result.duplicates))
+                stats.inc_value("accords/copies", len(result.copies))
+                stats.inc_value("accords/updated", len(result.updated))
+                return
+        stats.inc_value("accords/not_stored", len(rows))
 
     def _write(self, rows: list[ArticleRow], irrelevant: list[str]) -> StoreResult:
         spider: NewsSpider = self.crawler.spider  # type: ignore[assignment]
         db = database(spider.config.database.url)
         check = BodySimilarity(spider.config.dedup.threshold)
-        with db.Session.begin() as session:
-            result = store_articles(session, spider.run.source_id, spider.run.run_id, rows, check)
-            record_irrelevant(session, spider.run.source_id, irrelevant)
-        return result
+
+        def transaction() -> StoreResult:
+            with db.Session.begin() as session:
+                result = store_articles(session, spider.run.source_id, spider.run.run_id, rows, check)
+                record_irrelevant(session, spider.run.source_id, irrelevant)
+            return result
+
+        return with_retries(transaction, spider.config.database.retry_seconds,
+                            f"storing {len(rows)} articles of {spider.source.name}", on_retry=self._count_retry)
+
+    def _count_retry(self, _reason: str) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("accords/database_retries")
+
+    def _give_up(self, error: DatabaseUnavailable) -> None:
+        """Stop the crawl: whatever it fetches from now on could not be stored."""
+        self._unavailable = error
+        spider: NewsSpider = self.crawler.spider  # type: ignore[assignment]
+        spider.run.add_error(f"{error}; the articles not stored are fetched again by the next run")
+        logger.error("source %s: %s", spider.source.name, error)
+        assert self.crawler.engine is not None
+        if not self._spider_closing:
+            self._closing = asyncio.ensure_future(
+                self.crawler.engine.close_spider_async(reason=DATABASE_UNAVAILABLE_REASON))
 
 
 def _row(item: ArticleItem) -> ArticleRow:

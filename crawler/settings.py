@@ -79,4 +79,5 @@ def crawl_settings(crawl: CrawlConfig) -> dict[str, Any]:
         "RETRY_TIMES": crawl.retry_times,
         "DOWNLOAD_MAXSIZE": int(crawl.max_response_mb * 1024 * 1024),
         "DOWNLOAD_WARNSIZE": int(crawl.max_response_mb * 1024 * 1024 / 2),
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
     }

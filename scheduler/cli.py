@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict
@@ -152,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except (DBAPIError, OSError) as exc:
         if args.debug:
-            raise
+            traceback.print_exc()
         where = masked(config.database.url) if "config" in locals() else "the database"
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         print(f"accords: cannot use the database at {where}: {reason} (--debug shows the traceback)",

@@ -113,7 +113,7 @@ def serve(config: AccordsConfig, listen: str | None = None) -> int:
     upgrade(db.engine)
     with db.Session.begin() as session:
         for run_id, source in mark_abandoned(session):
-            logger.warning("source %s: run %d was left running by a stopped service: marked abandoned",
+            logger.warning("source %s: run %d was left running by a crawl process that is gone: marked abandoned",
                            source, run_id)
     jobs.reset()
     scheduler = build_scheduler(config, db.engine)

@@ -209,6 +209,9 @@ class CrawlRun(Base):
     errors: Mapped[int] = mapped_column(default=0)
     error_text: Mapped[str | None] = mapped_column(Text)
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: the machine and process running the crawl (``running`` runs whose process is gone are abandoned)
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None]
 
     source: Mapped[Source] = relationship(back_populates="runs")
 

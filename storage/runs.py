@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun, RunStatus, Source, utc_now
@@ -32,7 +35,9 @@ def ensure_source(session: Session, name: str, language: str | None) -> int:
 
 
 def start_run(session: Session, source_id: int) -> int:
-    run = CrawlRun(source_id=source_id, status=RunStatus.RUNNING, started_at=utc_now())
+    """A new ``running`` run of the source, recorded as this process's."""
+    host, pid = this_process()
+    run = CrawlRun(source_id=source_id, status=RunStatus.RUNNING, started_at=utc_now(), host=host, pid=pid)
     session.add(run)
     session.flush()
     return run.id
@@ -62,6 +67,7 @@ def get_run(session: Session, run_id: int, source_id: int) -> int:
     run = session.get(CrawlRun, run_id)
     if run is None or run.source_id != source_id or run.status is not RunStatus.RUNNING:
         raise ValueError(f"crawl run {run_id} is not a running run of this source")
+    run.host, run.pid = this_process()  # the crawl process takes it over from the service
     return run.id
 
 
@@ -84,16 +90,46 @@ def force_status(session: Session, run_id: int, status: RunStatus, error_text: s
     run.error_text = "\n".join(filter(None, [error_text, run.error_text]))
 
 
-def mark_abandoned(session: Session) -> list[tuple[int, str]]:
-    """Runs left ``running`` by a service that was killed: mark them ``abandoned``."""
-    runs = session.execute(
-        select(CrawlRun, Source.name).join(Source).where(CrawlRun.status == RunStatus.RUNNING)
-    ).all()
-    for run, _ in runs:
+def mark_abandoned(session: Session, source_id: int | None = None) -> list[tuple[int, str]]:
+    """Runs left ``running`` by a crawl process that is gone (killed, crashed, its machine rebooted):
+    mark them ``abandoned``. Runs of this machine whose process still lives are left alone; so are
+    other machines' runs, whose processes cannot be checked from here.
+    """
+    host, _ = this_process()
+    query = (select(CrawlRun, Source.name).join(Source)
+             .where(CrawlRun.status == RunStatus.RUNNING, or_(CrawlRun.host == host, CrawlRun.host.is_(None))))
+    if source_id is not None:
+        query = query.where(CrawlRun.source_id == source_id)
+    abandoned = []
+    for run, name in session.execute(query).all():
+        if run.pid is not None and process_alive(run.pid):
+            continue
         run.status = RunStatus.ABANDONED
         run.finished_at = utc_now()
-        run.error_text = "\n".join(filter(None, ["left running by a service that stopped", run.error_text]))
-    return [(run.id, name) for run, name in runs]
+        gone = f"its crawl process ({run.pid} on {run.host}) is gone" if run.pid else "its crawl process is gone"
+        run.error_text = "\n".join(filter(None, [f"left running: {gone}", run.error_text]))
+        abandoned.append((run.id, name))
+    return abandoned
+
+
+def this_process() -> tuple[str, int]:
+    return socket.gethostname()[:255], os.getpid()
+
+
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine is running (a zombie, killed but not yet reaped, is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        state = stat.read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 def run_summary(session: Session, run_id: int) -> tuple[RunStatus, RunCounts, str | None]:

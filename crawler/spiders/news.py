@@ -28,17 +28,19 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler._encoding import page_text
 from crawler._feeds import FeedError, read_feed, read_sitemap
 from crawler._run import SourceRun
 from crawler.config import AccordsConfig, SourceConfig, load_config
+from crawler.extraction import ExtractionCrashed, ExtractionPool, extraction_pool, resolved_processes
 from crawler.items import ArticleItem
-from crawler.normalize import normalize
-from crawler.settings import CONFIG_SETTING, RUN_ID_SETTING, crawl_settings
+from crawler.settings import BATCH_SIZE_SETTING, CONFIG_SETTING, RUN_ID_SETTING, crawl_settings
 from crawler.urls import QueryRules, canonical_url, in_scope, looks_like_html
 from storage.articles import seen_url_keys
 from storage.migrate import is_current, upgrade
 from storage.pages import RawPage
-from storage.runs import ensure_source, get_run, start_run
+from storage.retry import with_retries
+from storage.runs import ensure_source, get_run, mark_abandoned, start_run
 from storage.session import database
 
 ENTRY_META = "accords_entry"
@@ -56,6 +58,7 @@ class NewsSpider(Spider):
     run: SourceRun
     rules: QueryRules
     oldest: datetime
+    extraction: ExtractionPool
 
     def __init__(self, source: str | None = None, **kwargs: Any) -> None:
         if not source:
@@ -71,6 +74,7 @@ class NewsSpider(Spider):
         super().update_settings(settings)
         config = load_config(settings.get(CONFIG_SETTING))
         settings.setdict(crawl_settings(config.crawl), priority="spider")
+        settings.set(BATCH_SIZE_SETTING, config.database.batch_size, priority="spider")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -79,6 +83,7 @@ class NewsSpider(Spider):
         spider.source = spider.config.source(spider.source_name)
         spider.rules = QueryRules(spider.source.keep_query_params, spider.source.drop_query_params)
         spider.oldest = datetime.now(UTC) - timedelta(days=spider.source.lookback_days)
+        spider.extraction = extraction_pool(resolved_processes(spider.config.crawl.extraction_processes))
         return spider
 
     async def start(self) -> AsyncIterator[Any]:
@@ -97,13 +102,22 @@ class NewsSpider(Spider):
         db = database(self.config.database.url)
         if not is_current(db.engine):
             upgrade(db.engine)
-        with db.Session.begin() as session:
-            source_id = ensure_source(session, self.source.name, self.source.language)
-            given = self.settings.get(RUN_ID_SETTING)
-            run_id = get_run(session, int(given), source_id) if given else start_run(session, source_id)
-            revisit = self.source.revisit_hours
-            seen = seen_url_keys(session, source_id,
-                                 datetime.now(UTC) - timedelta(hours=revisit) if revisit else None)
+
+        def transaction() -> tuple[int, int, set[str]]:
+            with db.Session.begin() as session:
+                source_id = ensure_source(session, self.source.name, self.source.language)
+                for run_id, _ in mark_abandoned(session, source_id):
+                    self.logger.warning("source %s: run %d was left running by a crawl process that is gone: "
+                                        "marked abandoned", self.source.name, run_id)
+                given = self.settings.get(RUN_ID_SETTING)
+                run_id = get_run(session, int(given), source_id) if given else start_run(session, source_id)
+                revisit = self.source.revisit_hours
+                seen = seen_url_keys(session, source_id,
+                                     datetime.now(UTC) - timedelta(hours=revisit) if revisit else None)
+            return source_id, run_id, seen
+
+        source_id, run_id, seen = with_retries(transaction, self.config.database.retry_seconds,
+                                               f"starting the crawl of {self.source.name}")
         entry_points = len(self.source.feeds) + len(self.source.sitemaps) + len(self.source.start_urls)
         return SourceRun(source_id=source_id, run_id=run_id, seen_url_keys=seen,
                          entry_points=entry_points)
@@ -139,21 +153,26 @@ class NewsSpider(Spider):
                 yield Request(url, callback=self.parse_sitemap, errback=self.on_error,
                               meta={UNSCOPED_META: True})
 
-    def parse_page(self, response: Response) -> Iterator[Request | ArticleItem]:
+    async def parse_page(self, response: Response) -> AsyncIterator[Request | ArticleItem]:
         self._note_entry_reached(response)
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("accords/not_html")
             return
         headers = {str(k): str(v) for k, v in response.headers.to_unicode_dict().items()}
         self._count_page()
-        article = normalize(response.url, response.text, headers, rules=self.rules,
-                            language_hint=self.source.language, timezone=self.source.tzinfo,
-                            limits=self.config.crawl.field_limits)
+        text, encoding = page_text(response)
+        try:
+            article = await self.extraction.normalize(
+                response.url, text, headers, rules=self.rules, language_hint=self.source.language,
+                timezone=self.source.tzinfo, limits=self.config.crawl.field_limits)
+        except ExtractionCrashed as error:
+            self.run.add_error(str(error))
+            return
         if article.is_article:
             reached_at = [*response.meta.get("redirect_urls", ()), response.url]
             keys = tuple(dict.fromkeys(canonical_url(url, self.rules) for url in reached_at))
             fetched_at = datetime.now(UTC)
-            page = RawPage(url=response.url, body=response.body, encoding=response.encoding,
+            page = RawPage(url=response.url, body=response.body, encoding=encoding,
                            fetched_at=fetched_at, headers=headers) if self.source.keep_html else None
             yield ArticleItem(article=article, url_keys=keys, fetched_at=fetched_at, page=page)
         else:
@@ -161,7 +180,8 @@ class NewsSpider(Spider):
         depth = int(response.meta.get("depth", 0))
         if depth < self.source.max_depth and (response.meta.get(ENTRY_META) or not article.is_article):
             for link in self._links.extract_links(response):
-                yield from self._candidate(link.url, None)
+                for request in self._candidate(link.url, None):
+                    yield request
 
     def _candidate(self, url: str, published: datetime | None) -> Iterator[Request]:
         """A request for a possible article page, unless it is old, foreign, not HTML or known."""

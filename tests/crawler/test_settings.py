@@ -23,3 +23,7 @@ def test_crawl_table_overrides() -> None:
     values = crawl_settings(CrawlConfig(user_agent="Test/1", concurrent_requests_per_domain=4, obey_robots_txt=False))
     assert (values["USER_AGENT"], values["CONCURRENT_REQUESTS_PER_DOMAIN"], values["ROBOTSTXT_OBEY"]) == (
         "Test/1", 4, False)
+
+
+def test_autothrottle_can_be_turned_off_for_own_servers() -> None:
+    assert crawl_settings(CrawlConfig(autothrottle=False))["AUTOTHROTTLE_ENABLED"] is False

@@ -17,12 +17,15 @@
 | ``bomb-sitemap.xml`` | a gzip bomb: about 100 KB that inflate to 100 MB |
 | ``huge-sitemap.xml`` | a sitemap of 100,000 URLs |
 | ``feed.xml?run=ID`` | an RSS feed listing the article-like routes above (``flaky/ID``: one flaky page per run) |
+| ``many/feed.xml?n=N&delay=S`` | an RSS feed of N distinct relevant articles ``many/I.html``, each served after S s |
+| ``charset/NAME`` | an Arabic or Russian article whose bytes and declared charset disagree (``CHARSET_PAGES``) |
 """
 
 from __future__ import annotations
 
 import gzip
 import os
+import random
 import threading
 import time
 from urllib.parse import parse_qs, urlsplit
@@ -33,7 +36,8 @@ FAULTS_PREFIX = "/__faults/"
 MAX_HANG_SECONDS = 120.0
 ARTICLE_ROUTES = ("status/500", "status/503", "status/404", "status/410", "status/429", "flaky/{run}", "hang?seconds=30",
                   "drop", "binary", "malformed", "bad-jsonld", "bad-dates", "huge-title?mb=2", "redirect-offsite",
-                  "redirect-loop")
+                  "redirect-loop", "charset/arabic-1256-as-utf8", "charset/russian-1251-as-utf8",
+                  "charset/arabic-utf8-as-1256", "charset/russian-utf8-as-1251")
 _PARAGRAPH = ("Delegations met in Abu Dhabi to review the Abraham Accords, discussing new flights, water projects "
               "and trade offices, and agreed to meet again in Rabat before the end of the year. ")
 _served: dict[str, int] = {}
@@ -91,6 +95,10 @@ def fault_response(target: str, base_url: str = "", other_site: str = "") -> Res
         urls = "".join(f"<url><loc>{base_url}/archive/{i}.html</loc></url>" for i in range(100_000))
         return Response(200, XML, f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
                                   f"{urls}</urlset>".encode())
+    if name.startswith("many/"):
+        return _many(name.removeprefix("many/"), query, base_url)
+    if name.startswith("charset/"):
+        return _charset_page(name.removeprefix("charset/"))
     if name == "feed.xml":
         run = query.get("run", ["default"])[0]
         routes = [route.format(run=run) for route in ARTICLE_ROUTES]
@@ -115,3 +123,67 @@ def _gzip_bomb() -> bytes:
         if _bomb is None:
             _bomb = gzip.compress(b"<urlset>" + b" " * (100 * 1024 * 1024) + b"</urlset>", compresslevel=9)
         return _bomb
+
+
+_WORDS = ("ministers", "delegation", "water", "desalination", "flights", "tourism", "trade", "office", "embassy",
+          "investment", "startup", "agriculture", "students", "exchange", "security", "energy", "solar", "port",
+          "railway", "culture", "museum", "festival", "hospital", "research", "university", "customs", "visa",
+          "airline", "dates", "technology", "cyber", "health", "vaccine", "football", "orchestra", "film")
+_CITIES = ("Abu Dhabi", "Rabat", "Manama", "Tel Aviv", "Jerusalem", "Dubai", "Casablanca", "Khartoum", "Haifa")
+
+
+def many_article_title(number: int) -> str:
+    return f"Abraham Accords report {number}: {_CITIES[number % len(_CITIES)]} talks"
+
+
+def _many(name: str, query: dict[str, list[str]], base_url: str) -> Response:
+    delay = min(float(query.get("delay", ["0"])[0]), MAX_HANG_SECONDS)
+    if name == "feed.xml":
+        count = int(query.get("n", ["20"])[0])
+        suffix = f"?delay={delay:g}" if delay else ""
+        items = "".join(f"<item><title>{many_article_title(i)}</title>"
+                        f"<link>{base_url}{FAULTS_PREFIX}many/{i}.html{suffix}</link></item>" for i in range(count))
+        return Response(200, RSS, f'<?xml version="1.0"?><rss version="2.0"><channel><title>many</title>'
+                                  f"<link>{base_url}/</link><description>m</description>{items}</channel></rss>"
+                        .encode())
+    time.sleep(delay)
+    number = int(name.removesuffix(".html"))
+    words = random.Random(number)
+    paragraphs = "".join(
+        "<p>" + f"Under the Abraham Accords, {_CITIES[(number + k) % len(_CITIES)]} hosted talks on "
+        + " ".join(words.choice(_WORDS) for _ in range(40)) + f" (report {number}, part {k}).</p>"
+        for k in range(4))
+    title = many_article_title(number)
+    page = (f'<!DOCTYPE html><html lang="en"><head><title>{title}</title><meta property="og:type" content="article">'
+            f"</head><body><article><h1>{title}</h1>{paragraphs}</article></body></html>")
+    return Response(200, HTML, page.encode())
+
+
+#: ``charset/NAME`` → (the page's text, the encoding of its bytes, the charset its header and meta declare)
+CHARSET_PAGES = {
+    "arabic-1256-as-utf8": ("ar", "windows-1256", "utf-8"),
+    "russian-1251-as-utf8": ("ru", "windows-1251", "utf-8"),
+    "arabic-utf8-as-1256": ("ar", "utf-8", "windows-1256"),
+    "russian-utf8-as-1251": ("ru", "utf-8", "windows-1251"),
+}
+CHARSET_TITLES = {
+    "ar": "اتفاقيات أبراهام تفتح خطا جويا جديدا بين الرباط وتل أبيب",
+    "ru": "Авраамовы соглашения открывают новый авиамаршрут между Рабатом и Тель-Авивом",
+}
+CHARSET_PARAGRAPHS = {
+    "ar": ("أعلنت شركات الطيران في المغرب وإسرائيل عن خط جوي مباشر جديد بين الرباط وتل أبيب في إطار اتفاقيات "
+           "أبراهام، وقال المسؤولون إن الرحلات ستبدأ في الربيع المقبل وستخدم السياح ورجال الأعمال والطلاب. "),
+    "ru": ("Авиакомпании Марокко и Израиля объявили о новом прямом рейсе между Рабатом и Тель-Авивом в рамках "
+           "Авраамовых соглашений; по словам официальных лиц, полёты начнутся весной и будут обслуживать "
+           "туристов, предпринимателей и студентов. "),
+}
+
+
+def _charset_page(name: str) -> Response:
+    language, encoding, declared = CHARSET_PAGES[name]
+    title = CHARSET_TITLES[language]
+    body = "".join(f"<p>{CHARSET_PARAGRAPHS[language]}{i}</p>" for i in range(4))
+    page = (f'<!DOCTYPE html><html lang="{language}"><head><meta charset="{declared}"><title>{title}</title>'
+            f'<meta property="og:type" content="article"></head>'
+            f"<body><article><h1>{title}</h1>{body}</article></body></html>")
+    return Response(200, f"text/html; charset={declared}", page.encode(encoding))

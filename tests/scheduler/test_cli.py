@@ -111,10 +111,15 @@ def test_database_problems_are_named_without_traceback_or_password(
     assert "s3cret" not in err and "Traceback" not in err
 
 
-def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+def test_debug_shows_the_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = write_config(tmp_path, "postgresql+psycopg://bob:s3cret@127.0.0.1:1/accords")
-    with pytest.raises(Exception, match="Connection refused"):
-        main(["--config", str(config), "--debug", "sources"])
+    assert main(["--config", str(config), "--debug", "sources"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):") and "Connection refused" in err
+    assert err.endswith("cannot use the database at postgresql+psycopg://bob:***@127.0.0.1:1/accords: connection "
+                        "failed: connection to server at \"127.0.0.1\", port 1 failed: Connection refused "
+                        "(--debug shows the traceback)\n")
+    assert "s3cret" not in err
 
 
 def test_plain_postgresql_urls_use_psycopg_3(tmp_path: Path) -> None:

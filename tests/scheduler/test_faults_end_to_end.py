@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from storage.models import Article, CrawlRun, RunStatus, Source
 from storage.session import make_engine
+from tests.newsroom.faults import CHARSET_PAGES, CHARSET_PARAGRAPHS, CHARSET_TITLES
 from tests.newsroom.fixture import Newsroom
 from tests.scheduler.test_crawl_end_to_end import ACCORDS, TERMS, accords
 
@@ -43,6 +44,7 @@ def test_fault_routes(newsroom: Newsroom, database_url: str, tmp_path: Path) -> 
         wire = session.scalars(select(Article.canonical_url).join(Source).where(Source.name == "global-wire")).all()
         published = {name: (a.published_at, a.modified_at, len(a.title), a.field_sources.get("truncated"))
                      for name, a in articles.items()}
+        texts = {name: (a.title, a.language, a.body[:60]) for name, a in articles.items()}
     engine.dispose()
 
     # the other source is untouched by the faults
@@ -50,7 +52,12 @@ def test_fault_routes(newsroom: Newsroom, database_url: str, tmp_path: Path) -> 
     status, errors = runs["faulty"]
     assert status is RunStatus.OK  # its feed and one sitemap answered
     # stored: the flaky page after its retry, the malformed, the badly dated and the huge-titled ones
-    assert set(articles) == {f"flaky/{run}", "malformed", "bad-jsonld", "bad-dates", "huge-title?mb=2"}
+    charset_routes = {f"charset/{name}": language for name, (language, _, _) in CHARSET_PAGES.items()}
+    assert set(articles) == {f"flaky/{run}", "malformed", "bad-jsonld", "bad-dates", "huge-title?mb=2",
+                             *charset_routes}
+    # pages whose bytes and declared charset disagree (both ways) are stored as readable text
+    for route, language in charset_routes.items():
+        assert texts[route] == (CHARSET_TITLES[language], language, CHARSET_PARAGRAPHS[language][:60]), route
     assert published["bad-dates"][:2] == (None, None)  # 0000-00-00 and 2099 are not dates
     assert published["bad-jsonld"][0] is not None and published["bad-jsonld"][0].isoformat() == (
         "2026-11-27T10:00:00+00:00")  # the broken JSON-LD block is skipped, the meta tag used

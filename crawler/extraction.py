@@ -1,0 +1,89 @@
+"""Running ``normalize`` on every core: a process pool shared by the crawls of one process.
+
+Extraction (trafilatura and the metadata readers) is most of a crawl's CPU,
+and Scrapy's reactor runs on one core. With ``[crawl] extraction_processes``
+above 0, pages are normalized in that many worker processes while the
+reactor keeps downloading, parsing feeds and writing to the database; with
+0 they are normalized in the crawl process itself. ``"auto"`` (the default)
+means one worker per core on a machine with more than one core, else 0.
+
+Workers are forked from a forkserver that has imported the extraction code
+once, so starting the pool costs a fraction of a second, and it starts only
+when the first page arrives. A worker that dies (a page that crashes lxml)
+costs only that page: ``ExtractionCrashed`` is raised for it and a new pool
+is started for the next one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from crawler.normalize import NormalizedArticle, normalize
+
+_PRELOADED = ["crawler.normalize"]
+
+
+class ExtractionCrashed(RuntimeError):
+    """The worker process normalizing a page died."""
+
+
+def resolved_processes(setting: int | str) -> int:
+    """Worker processes for ``[crawl] extraction_processes`` (``"auto"``: one per core when there are several)."""
+    if setting == "auto":
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return cores if cores > 1 else 0
+    return int(setting)
+
+
+class ExtractionPool:
+    """``normalize`` in ``processes`` worker processes (0: in this process)."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self._executor: ProcessPoolExecutor | None = None
+
+    async def normalize(self, url: str, html: str, headers: dict[str, str], **options: Any) -> NormalizedArticle:
+        if self.processes == 0:
+            return normalize(url, html, headers, **options)
+        executor = self._ensure_executor()
+        try:
+            return await asyncio.wrap_future(executor.submit(normalize, url, html, headers, **options))
+        except BrokenProcessPool as error:
+            self._executor = None
+            executor.shutdown(wait=False, cancel_futures=True)
+            raise ExtractionCrashed(f"the extraction process died while normalizing {url}") from error
+
+    def _ensure_executor(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(_PRELOADED)
+            self._executor = ProcessPoolExecutor(self.processes, mp_context=context)
+        return self._executor
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+_pools: dict[int, ExtractionPool] = {}
+
+
+def extraction_pool(processes: int) -> ExtractionPool:
+    """The process-wide pool of ``processes`` workers, shared by the crawls of this process."""
+    pool = _pools.get(processes)
+    if pool is None:
+        pool = _pools[processes] = ExtractionPool(processes)
+    return pool
+
+
+@atexit.register
+def _close_pools() -> None:
+    for pool in _pools.values():
+        pool.close()

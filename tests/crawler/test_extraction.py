@@ -1,0 +1,62 @@
+"""Normalizing pages in worker processes gives what normalizing in the crawl process gives."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crawler.extraction import ExtractionCrashed, ExtractionPool, resolved_processes
+from crawler.normalize import normalize
+from crawler.urls import QueryRules
+
+PAGES = Path(__file__).parent / "pages"
+URL = "https://www.almadar.example/2026/09/abraham-accords-anniversary.html"
+
+
+def page() -> str:
+    return (PAGES / "ar-almadar-abraham-accords-anniversary.html").read_text(encoding="utf-8")
+
+
+def test_auto_means_one_worker_per_core_when_there_are_several() -> None:
+    cores = len(os.sched_getaffinity(0))
+    assert resolved_processes("auto") == (cores if cores > 1 else 0)
+    assert resolved_processes(3) == 3 and resolved_processes(0) == 0
+
+
+@pytest.mark.parametrize("processes", [0, 2])
+def test_workers_return_what_the_crawl_process_computes(processes: int) -> None:
+    options = {"rules": QueryRules(), "language_hint": "ar", "timezone": ZoneInfo("Asia/Dubai")}
+    pool = ExtractionPool(processes)
+    try:
+        article = asyncio.run(pool.normalize(URL, page(), {"Content-Language": "ar"}, **options))
+    finally:
+        pool.close()
+    assert article == normalize(URL, page(), {"Content-Language": "ar"}, **options)
+    assert article.is_article and article.language == "ar" and article.word_count > 50
+
+
+def test_a_dead_worker_costs_one_page_and_the_next_page_gets_a_new_pool() -> None:
+    pool = ExtractionPool(1)
+
+    async def scenario() -> None:
+        first = await pool.normalize(URL, page(), {})
+        assert first.is_article
+        executor = pool._executor
+        assert executor is not None
+        for pid in list(executor._processes):  # the workers, killed as a crash would
+            os.kill(pid, signal.SIGKILL)
+        await asyncio.sleep(0.5)
+        with pytest.raises(ExtractionCrashed, match=f"the extraction process died while normalizing {URL}"):
+            await pool.normalize(URL, page(), {})
+        again = await pool.normalize(URL, page(), {})
+        assert again == first and pool._executor is not executor
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.close()
