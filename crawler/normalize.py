@@ -18,6 +18,7 @@ listings and pages with too little text.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
@@ -125,7 +126,16 @@ def normalize(
     ), limits)
 
 
+#: libxml2 gives up on a text node over 10 MB (an 11 MB title leaves an empty tree), so longer runs
+#: of text are cut to this many characters before parsing; every field is far shorter anyway
+MAX_TEXT_RUN = 1_000_000
+_LONG_TEXT = re.compile(r"([^<]{%d})[^<]+" % MAX_TEXT_RUN)
+_LONG_TEXT_BYTES = re.compile(rb"([^<]{%d})[^<]+" % MAX_TEXT_RUN)
+
+
 def _parse(html: str | bytes) -> HtmlElement | None:
+    if len(html) > MAX_TEXT_RUN:
+        html = _LONG_TEXT.sub(r"\1", html) if isinstance(html, str) else _LONG_TEXT_BYTES.sub(rb"\1", html)
     try:
         return load_html(html)
     except (ValueError, TypeError):

@@ -220,8 +220,12 @@ class NewsSpider(Spider):
     def on_error(self, failure: Failure) -> None:
         request = getattr(failure, "request", None)
         url = (request.meta.get("redirect_urls") or [request.url])[0] if request is not None else "?"
+        message = failure.getErrorMessage()
         if isinstance(failure.value, HttpError):
             self._error(f"{url}: HTTP {failure.value.response.status}")
+        elif "DOWNLOAD_MAXSIZE" in message or "larger than download max size" in message:
+            self._error(f"{url}: response larger than max_response_mb ({self.config.crawl.max_response_mb:g} MB), "
+                        "not read")
         elif failure.check(IgnoreRequest):
             if "redirections" in failure.getErrorMessage():  # a redirect loop; robots.txt and scope are not errors
                 self._error(f"{url}: too many redirects ({failure.getErrorMessage()})")

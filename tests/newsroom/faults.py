@@ -11,6 +11,7 @@
 | ``bad-jsonld`` | a relevant article with invalid JSON-LD (the meta tags are valid) |
 | ``bad-dates`` | a relevant article dated ``0000-00-00``, modified ``2099-01-01`` |
 | ``huge-title?mb=N`` | a relevant article with an N MB title |
+| ``big?mb=N`` | a relevant article padded to N MB (default 50) |
 | ``redirect-offsite`` | 302 to another site of the newsroom |
 | ``redirect-loop?n=K`` | 302 to ``redirect-loop?n=K+1``, forever (a loop a duplicate filter cannot see) |
 | ``not-a-feed.xml`` | an HTML page where a feed should be |
@@ -35,7 +36,7 @@ from tests.newsroom.routes import HTML, RSS, XML, Response
 FAULTS_PREFIX = "/__faults/"
 MAX_HANG_SECONDS = 120.0
 ARTICLE_ROUTES = ("status/500", "status/503", "status/404", "status/410", "status/429", "flaky/{run}", "hang?seconds=30",
-                  "drop", "binary", "malformed", "bad-jsonld", "bad-dates", "huge-title?mb=2", "redirect-offsite",
+                  "drop", "binary", "malformed", "bad-jsonld", "bad-dates", "huge-title?mb=11", "big?mb=50", "redirect-offsite",
                   "redirect-loop", "charset/arabic-1256-as-utf8", "charset/russian-1251-as-utf8",
                   "charset/arabic-utf8-as-1256", "charset/russian-utf8-as-1251")
 _PARAGRAPH = ("Delegations met in Abu Dhabi to review the Abraham Accords, discussing new flights, water projects "
@@ -43,6 +44,7 @@ _PARAGRAPH = ("Delegations met in Abu Dhabi to review the Abraham Accords, discu
 _served: dict[str, int] = {}
 _lock = threading.Lock()
 _bomb: bytes | None = None
+_big: dict[float, Response] = {}
 
 
 def fault_response(target: str, base_url: str = "", other_site: str = "") -> Response | None:
@@ -82,6 +84,8 @@ def fault_response(target: str, base_url: str = "", other_site: str = "") -> Res
     if name == "huge-title":
         megabytes = float(query.get("mb", ["11"])[0])
         return _article("Abraham Accords " + "very long title " * int(megabytes * 1024 * 1024 / 16))
+    if name == "big":
+        return _big_page(float(query.get("mb", ["50"])[0]))
     if name == "redirect-loop":
         step = int(query.get("n", ["0"])[0]) + 1
         return Response(302, HTML, b"", (("Location", f"{base_url}{FAULTS_PREFIX}redirect-loop?n={step}"),))
@@ -115,6 +119,14 @@ def _article(title: str, extra_head: str = "") -> Response:
     page = (f'<!DOCTYPE html><html lang="en"><head><title>{title}</title><meta property="og:type" content="article">'
             f'{extra_head}</head><body><article><h1>{title[:200]}</h1>{body}</article></body></html>')
     return Response(200, HTML, page.encode())
+
+
+def _big_page(megabytes: float) -> Response:
+    with _lock:
+        if megabytes not in _big:
+            padding = "<!-- " + "x" * int(megabytes * 1024 * 1024) + " -->"
+            _big[megabytes] = _article("A very large page on the Abraham Accords", extra_head=padding)
+        return _big[megabytes]
 
 
 def _gzip_bomb() -> bytes:

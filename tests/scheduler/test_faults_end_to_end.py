@@ -24,7 +24,7 @@ def test_fault_routes(newsroom: Newsroom, database_url: str, tmp_path: Path) -> 
     config = tmp_path / "accords.toml"
     config.write_text(
         f'[database]\nurl = "{database_url}"\n[topic]\nterms = {json.dumps(TERMS, ensure_ascii=False)}\n'
-        "[crawl]\ndownload_delay = 0\ndownload_timeout = 3\nretry_times = 1\nmax_sitemap_urls = 5\n"
+        "[crawl]\ndownload_delay = 0\ndownload_timeout = 3\nretry_times = 1\nmax_sitemap_urls = 5\nmax_response_mb = 20\n"
         f'[[sources]]\nname = "faulty"\nfeeds = ["{faults}feed.xml?run={run}", "{faults}not-a-feed.xml"]\n'
         f'sitemaps = ["{faults}bomb-sitemap.xml", "{faults}huge-sitemap.xml"]\n'
         f'[[sources]]\nname = "global-wire"\nfeeds = ["{newsroom.url("global-wire", "/atom.xml")}"]\n',
@@ -53,7 +53,7 @@ def test_fault_routes(newsroom: Newsroom, database_url: str, tmp_path: Path) -> 
     assert status is RunStatus.OK  # its feed and one sitemap answered
     # stored: the flaky page after its retry, the malformed, the badly dated and the huge-titled ones
     charset_routes = {f"charset/{name}": language for name, (language, _, _) in CHARSET_PAGES.items()}
-    assert set(articles) == {f"flaky/{run}", "malformed", "bad-jsonld", "bad-dates", "huge-title?mb=2",
+    assert set(articles) == {f"flaky/{run}", "malformed", "bad-jsonld", "bad-dates", "huge-title?mb=11",
                              *charset_routes}
     # pages whose bytes and declared charset disagree (both ways) are stored as readable text
     for route, language in charset_routes.items():
@@ -61,7 +61,7 @@ def test_fault_routes(newsroom: Newsroom, database_url: str, tmp_path: Path) -> 
     assert published["bad-dates"][:2] == (None, None)  # 0000-00-00 and 2099 are not dates
     assert published["bad-jsonld"][0] is not None and published["bad-jsonld"][0].isoformat() == (
         "2026-11-27T10:00:00+00:00")  # the broken JSON-LD block is skipped, the meta tag used
-    assert published["huge-title?mb=2"][2:] == (1000, "title")  # a 2 MB title, cut at max_title_chars
+    assert published["huge-title?mb=11"][2:] == (1000, "title")  # an 11 MB title, cut at max_title_chars
     # retried: 5xx and 429 twice (retry_times = 1), 404 and 410 once
     assert (requests["/__faults/status/500"], requests["/__faults/status/503"], requests["/__faults/status/429"],
             requests["/__faults/status/404"], requests["/__faults/status/410"], requests[f"/__faults/flaky/{run}"]) == (
@@ -74,6 +74,7 @@ def test_fault_routes(newsroom: Newsroom, database_url: str, tmp_path: Path) -> 
         assert line in errors, line
     assert (f"{faults}hang?seconds=30: DownloadTimeoutError: Getting {faults}hang?seconds=30 took longer than 3.0 "
             "seconds.") in errors
+    assert f"{faults}big?mb=50: response larger than max_response_mb (20 MB), not read" in errors
     assert f"{faults}drop: ResponseDataLossError: the connection closed before the whole response arrived" in errors
     # the 100,000-URL sitemap is cut at max_sitemap_urls: five archive URLs tried (they 404)
     assert sum(count for path, count in requests.items() if path.startswith("/archive/")) == 5
