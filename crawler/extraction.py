@@ -8,8 +8,10 @@ reactor keeps downloading, parsing feeds and writing to the database; with
 means one worker per core on a machine with more than one core, else 0.
 
 Workers are forked from a forkserver that has imported the extraction code
-once, so starting the pool costs a fraction of a second, and it starts only
-when the first page arrives. A worker that dies (a page that crashes lxml)
+once; starting them costs about a second of CPU, so the pool starts only
+once a crawl process has normalized ``START_AFTER_PAGES`` pages itself: the
+many small scheduled crawls (a few new articles each) never pay for it,
+backfills and big crawls do once. A worker that dies (a page that crashes lxml)
 costs only that page: ``ExtractionCrashed`` is raised for it and a new pool
 is started for the next one.
 """
@@ -27,6 +29,8 @@ from typing import Any
 from crawler.normalize import NormalizedArticle, normalize
 
 _PRELOADED = ["crawler.normalize"]
+#: pages a crawl process normalizes itself before it starts its worker processes
+START_AFTER_PAGES = 20
 
 
 class ExtractionCrashed(RuntimeError):
@@ -42,14 +46,16 @@ def resolved_processes(setting: int | str) -> int:
 
 
 class ExtractionPool:
-    """``normalize`` in ``processes`` worker processes (0: in this process)."""
+    """``normalize`` in ``processes`` worker processes (0: in this process) after the first ``start_after`` pages."""
 
-    def __init__(self, processes: int) -> None:
+    def __init__(self, processes: int, start_after: int = START_AFTER_PAGES) -> None:
         self.processes = processes
+        self._inline_left = start_after
         self._executor: ProcessPoolExecutor | None = None
 
     async def normalize(self, url: str, html: str, headers: dict[str, str], **options: Any) -> NormalizedArticle:
-        if self.processes == 0:
+        if self.processes == 0 or self._inline_left > 0:
+            self._inline_left -= 1
             return normalize(url, html, headers, **options)
         executor = self._ensure_executor()
         try:

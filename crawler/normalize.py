@@ -129,7 +129,7 @@ def normalize(
 #: libxml2 gives up on a text node over 10 MB (an 11 MB title leaves an empty tree), so longer runs
 #: of text are cut to this many characters before parsing; every field is far shorter anyway
 MAX_TEXT_RUN = 1_000_000
-_LONG_TEXT = re.compile(r"([^<]{%d})[^<]+" % MAX_TEXT_RUN)
+_LONG_TEXT = re.compile(rf"([^<]{{{MAX_TEXT_RUN}}})[^<]+")
 _LONG_TEXT_BYTES = re.compile(rb"([^<]{%d})[^<]+" % MAX_TEXT_RUN)
 
 

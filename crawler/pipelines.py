@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -76,6 +77,7 @@ class StoragePipeline:
         self._unavailable: DatabaseUnavailable | None = None
         self._closing: asyncio.Future[None] | None = None
         self._spider_closing = False
+        self._database_seconds = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
@@ -129,9 +131,14 @@ class StoragePipeline:
         check = BodySimilarity(spider.config.dedup.threshold)
 
         def transaction() -> StoreResult:
+            started = time.perf_counter()
             with db.Session.begin() as session:
                 result = store_articles(session, spider.run.source_id, spider.run.run_id, rows, check)
                 record_irrelevant(session, spider.run.source_id, irrelevant)
+            self._database_seconds += time.perf_counter() - started
+            stats = self.crawler.stats
+            assert stats is not None
+            stats.set_value("accords/database_seconds", round(self._database_seconds, 3))
             return result
 
         return with_retries(transaction, spider.config.database.retry_seconds,

@@ -31,7 +31,7 @@ def test_auto_means_one_worker_per_core_when_there_are_several() -> None:
 @pytest.mark.parametrize("processes", [0, 2])
 def test_workers_return_what_the_crawl_process_computes(processes: int) -> None:
     options = {"rules": QueryRules(), "language_hint": "ar", "timezone": ZoneInfo("Asia/Dubai")}
-    pool = ExtractionPool(processes)
+    pool = ExtractionPool(processes, start_after=0)
     try:
         article = asyncio.run(pool.normalize(URL, page(), {"Content-Language": "ar"}, **options))
     finally:
@@ -41,7 +41,7 @@ def test_workers_return_what_the_crawl_process_computes(processes: int) -> None:
 
 
 def test_a_dead_worker_costs_one_page_and_the_next_page_gets_a_new_pool() -> None:
-    pool = ExtractionPool(1)
+    pool = ExtractionPool(1, start_after=0)
 
     async def scenario() -> None:
         first = await pool.normalize(URL, page(), {})
@@ -55,6 +55,22 @@ def test_a_dead_worker_costs_one_page_and_the_next_page_gets_a_new_pool() -> Non
             await pool.normalize(URL, page(), {})
         again = await pool.normalize(URL, page(), {})
         assert again == first and pool._executor is not executor
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.close()
+
+
+def test_the_first_pages_are_normalized_in_the_crawl_process() -> None:
+    pool = ExtractionPool(2, start_after=2)
+
+    async def scenario() -> None:
+        for _ in range(2):
+            await pool.normalize(URL, page(), {})
+            assert pool._executor is None
+        await pool.normalize(URL, page(), {})
+        assert pool._executor is not None
 
     try:
         asyncio.run(scenario())
