@@ -17,22 +17,12 @@ from __future__ import annotations
 
 import argparse
 import signal
-import sqlite3
 import tempfile
 import time
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.newsroom.fixture import start_newsroom
-from tests.support.service import Service
-
-
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for process {pid}")
+from bench.soak import DATABASE, STOP_TIMEOUT, articles_stored, rss_kib, run_statuses, serving
 
 
 def main() -> None:
@@ -42,20 +32,7 @@ def main() -> None:
     parser.add_argument("--sample", type=float, default=60.0)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="accords-soak-"))
-    with start_newsroom(datetime.now(UTC).replace(minute=0, second=0, microsecond=0)) as newsroom:
-        config = folder / "accords.toml"
-        sources = "".join(
-            f'[[sources]]\nname = "{name}"\nstart_urls = ["{url}/"]\nmax_depth = 2\nkeep_html = true\n'
-            for name, url in newsroom.sites.items()
-        )
-        config.write_text(
-            f'[database]\nurl = "sqlite:///{folder}/soak.db"\n[topic]\nterms = ["Abraham Accords", '
-            f'"اتفاقيات أبراهام", "הסכמי אברהם", "accords d\'Abraham", "Авраамов* соглашени*"]\n'
-            f'[crawl]\ndownload_delay = 0\n[service]\ndefault_schedule = "every {args.interval}s"\n'
-            f'jitter = 5\nlisten = "127.0.0.1:0"\n{sources}',
-            encoding="utf-8",
-        )
-        service = Service(config)
+    with serving(folder, interval=args.interval, jitter=5) as service:
         pid = service.process.pid
         time.sleep(2)
         start = rss_kib(pid)
@@ -65,10 +42,9 @@ def main() -> None:
             time.sleep(min(args.sample, max(0.0, end_at - time.monotonic())))
             print(f"  {datetime.now(UTC):%H:%M:%S} RSS {rss_kib(pid) / 1024:.1f} MiB", flush=True)
         end = rss_kib(pid)
-        code = service.stop(signal.SIGTERM)
-    with sqlite3.connect(folder / "soak.db") as db:
-        statuses = Counter(status for (status,) in db.execute("SELECT status FROM crawl_runs"))
-        articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        code = service.stop(signal.SIGTERM, timeout=STOP_TIMEOUT)
+    statuses = run_statuses(folder / DATABASE)
+    articles = articles_stored(folder / DATABASE)
     print(f"RSS at start {start / 1024:.1f} MiB, at end {end / 1024:.1f} MiB "
           f"(ratio {end / start:.2f}); exit code {code}")
     print(f"runs by status: {dict(statuses)}; articles stored: {articles}")

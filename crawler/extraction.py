@@ -13,7 +13,10 @@ once a crawl process has normalized ``START_AFTER_PAGES`` pages itself: the
 many small scheduled crawls (a few new articles each) never pay for it,
 backfills and big crawls do once. A worker that dies (a page that crashes lxml)
 costs only that page: ``ExtractionCrashed`` is raised for it and a new pool
-is started for the next one.
+is started for the next one. A crawl process that dies (SIGKILL, the OOM
+killer) takes its workers with it: each worker checks every second that the
+crawl process still runs and exits when it does not (the forkserver then
+exits with the last of them).
 """
 
 from __future__ import annotations
@@ -22,15 +25,20 @@ import asyncio
 import atexit
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from crawler.normalize import NormalizedArticle, normalize
+from storage.runs import process_alive
 
 _PRELOADED = ["crawler.normalize"]
 #: pages a crawl process normalizes itself before it starts its worker processes
 START_AFTER_PAGES = 20
+#: how often a worker checks that its crawl process still runs
+WATCH_SECONDS = 1.0
 
 
 class ExtractionCrashed(RuntimeError):
@@ -69,13 +77,25 @@ class ExtractionPool:
         if self._executor is None:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(_PRELOADED)
-            self._executor = ProcessPoolExecutor(self.processes, mp_context=context)
+            self._executor = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_watch,
+                                                 initargs=(os.getpid(),))
         return self._executor
 
     def close(self) -> None:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+
+
+def _watch(crawl_pid: int) -> None:
+    """In a worker: exit as soon as the crawl process ``crawl_pid`` is gone."""
+
+    def watch() -> None:
+        while process_alive(crawl_pid):
+            time.sleep(WATCH_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="accords-watch-crawl", daemon=True).start()
 
 
 _pools: dict[int, ExtractionPool] = {}

@@ -18,24 +18,26 @@ from contextlib import nullcontext
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 
 from crawler.config import AccordsConfig, ConfigError, load_config
 from scheduler._tables import render_table, shorten
-from scheduler.crawl import SourceResult, run_crawls
 from scheduler.extract import ExtractError, as_json, as_table, extract
 from scheduler.history import NotStored, history
-from scheduler.reprocess import ReprocessReport, reprocess, rescore
 from storage.articles import iter_articles, iter_articles_by_story, recent_articles
 from storage.export import EXPORT_FORMATS, export_fields, export_record, export_rows, story_records, write_records
 from storage.migrate import upgrade
 from storage.models import RunStatus
-from storage.parquet import write_parquet
 from storage.query import SearchFilters, search
 from storage.search import SearchError
 from storage.session import Database, database, masked
 from storage.sources import source_summaries
+
+if TYPE_CHECKING:
+    from scheduler.crawl import SourceResult
+    from scheduler.reprocess import ReprocessReport
 
 
 class UsageError(Exception):
@@ -184,6 +186,8 @@ def cmd_crawl(config: AccordsConfig, args: argparse.Namespace) -> int:
         done.append(result)
         print(_progress_line(len(done), len(sources), result), flush=True)
 
+    from scheduler.crawl import run_crawls  # Scrapy and the extraction code: only the crawl needs them
+
     results = run_crawls(config, sources, progress, log_level="INFO" if args.verbose else "ERROR",
                          run_id=args.run_id)
     print()
@@ -312,6 +316,8 @@ def cmd_export(config: AccordsConfig, args: argparse.Namespace) -> int:
     with db.Session() as session:
         articles = (iter_articles_by_story if args.story_level else iter_articles)(session, **filters)
         if args.format == "parquet":
+            from storage.parquet import write_parquet  # pyarrow: only parquet exports need it
+
             count = write_parquet(export_rows(articles, args.story_level), fields, args.output)
         else:
             target = args.output.open("w", encoding="utf-8", newline="") if args.output else nullcontext(sys.stdout)
@@ -343,10 +349,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_reprocess(config: AccordsConfig, args: argparse.Namespace) -> int:
+    from scheduler.reprocess import reprocess
+
     return _rederive(config, args, reprocess, "reprocessed")
 
 
 def cmd_rescore(config: AccordsConfig, args: argparse.Namespace) -> int:
+    from scheduler.reprocess import rescore
+
     return _rederive(config, args, rescore, "rescored")
 
 

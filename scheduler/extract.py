@@ -6,11 +6,13 @@ import gzip
 import json
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler.config import DEFAULT_USER_AGENT
-from crawler.normalize import NormalizedArticle, normalize
 from scheduler._tables import render_table, shorten
+
+if TYPE_CHECKING:
+    from crawler.normalize import NormalizedArticle
 
 FETCH_TIMEOUT = 30
 SHOWN_FIELDS = ("canonical_url", "title", "authors", "published_at", "modified_at", "language",
@@ -42,6 +44,8 @@ def load_page(target: str, url: str | None) -> tuple[str, bytes, dict[str, str]]
 
 def extract(target: str, url: str | None) -> NormalizedArticle:
     page_url, body, headers = load_page(target, url)
+    from crawler.normalize import normalize  # trafilatura: loaded only when a page is extracted
+
     return normalize(page_url, body, headers)
 
 

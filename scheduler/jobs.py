@@ -12,6 +12,7 @@ stops the rest and marks their runs ``abandoned``. The timeout is the source's
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -78,6 +79,7 @@ def crawl_source(config_path: str, source: str) -> None:
         finally:
             with _lock:
                 _active.pop(run_id, None)
+            _kill_leftovers(process.pid)
         output.seek(0)
         tail = output.read().decode("utf-8", "replace")[-STDERR_TAIL:].strip()
     with db.Session.begin() as session:
@@ -91,6 +93,12 @@ def crawl_source(config_path: str, source: str) -> None:
     logger.info("source %s: run %d %s - %d pages, %d stored, %d duplicates, %d errors%s", source, run_id,
                 status.value, counts.pages_fetched, counts.articles_stored, counts.duplicates_skipped,
                 counts.errors, f" ({error.splitlines()[0]})" if error and status is not RunStatus.OK else "")
+
+
+def _kill_leftovers(group: int) -> None:
+    """SIGKILL whatever a finished crawl left in its process group (extraction workers of a crawl that crashed)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(group, signal.SIGKILL)
 
 
 def _wait(process: subprocess.Popen[bytes], timeout: float) -> int | None:

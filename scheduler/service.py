@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -51,9 +52,17 @@ class Reconciled:
     removed: list[str] = field(default_factory=list)
 
 
+class _Scheduler(BackgroundScheduler):
+    """APScheduler 3 makes one more pass over due jobs after ``shutdown()`` has closed its executors and
+    logs "Error submitting job ... cannot schedule new futures after shutdown" (apscheduler#285): skip it."""
+
+    def _process_jobs(self) -> float | None:
+        return None if self.state == STATE_STOPPED else super()._process_jobs()
+
+
 def build_scheduler(config: AccordsConfig, engine: Engine) -> BackgroundScheduler:
     service = config.service
-    return BackgroundScheduler(
+    return _Scheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=engine, tablename=JOBS_TABLE)},
         executors={"default": ThreadPoolExecutor(service.max_concurrent_crawls)},
         job_defaults={"coalesce": True, "max_instances": 1,

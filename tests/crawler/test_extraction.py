@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -13,6 +16,7 @@ import pytest
 from crawler.extraction import ExtractionCrashed, ExtractionPool, resolved_processes
 from crawler.normalize import normalize
 from crawler.urls import QueryRules
+from storage.runs import process_alive
 
 PAGES = Path(__file__).parent / "pages"
 URL = "https://www.almadar.example/2026/09/abraham-accords-anniversary.html"
@@ -76,3 +80,31 @@ def test_the_first_pages_are_normalized_in_the_crawl_process() -> None:
         asyncio.run(scenario())
     finally:
         pool.close()
+
+
+def test_workers_exit_when_their_crawl_process_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "crawl.py"
+    script.write_text(
+        "import asyncio, time\n"
+        "from crawler.extraction import ExtractionPool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = ExtractionPool(2, start_after=0)\n"
+        f"    html = open({str(PAGES / 'ar-almadar-abraham-accords-anniversary.html')!r}).read()\n"
+        "    async def both():\n"
+        f"        await asyncio.gather(pool.normalize({URL!r}, html, {{}}), pool.normalize({URL!r}, html, {{}}))\n"
+        "    asyncio.run(both())\n"
+        "    print(' '.join(str(pid) for pid in pool._executor._processes), flush=True)\n"
+        "    time.sleep(600)\n", encoding="utf-8")
+    crawl = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                             cwd=Path(__file__).resolve().parents[2])
+    assert crawl.stdout is not None
+    try:
+        workers = [int(pid) for pid in crawl.stdout.readline().split()]
+    finally:
+        crawl.kill()
+        crawl.wait()
+    assert len(workers) == 2
+    deadline = time.monotonic() + 10
+    while any(process_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(process_alive(pid) for pid in workers)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,3 +129,12 @@ def test_plain_postgresql_urls_use_psycopg_3(tmp_path: Path) -> None:
 
     config = load_config(write_config(tmp_path, "postgresql://bob@db.example/accords"))
     assert config.database.url == "postgresql+psycopg://bob@db.example/accords"
+
+
+def test_the_cli_loads_crawling_extraction_and_parquet_code_only_for_the_commands_that_need_them() -> None:
+    """The service (``accords serve``) imports scheduler.cli: every heavy import it skips is memory it keeps free."""
+    heavy = ("pyarrow", "trafilatura", "scrapy.crawler", "matplotlib")
+    loaded = subprocess.run(
+        [sys.executable, "-c", f"import sys, scheduler.cli; print([m for m in {heavy!r} if m in sys.modules])"],
+        capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"

@@ -1,0 +1,258 @@
+"""End-to-end crawl throughput against the machine's limit: pages/s of ``accords crawl`` vs. bare extraction.
+
+What it does, all in one run:
+
+1. Builds a local news site of ``--pages`` distinct article pages (default 2,400) from the
+   article-extraction-benchmark corpus: each page is a corpus page with "Abraham Accords" in its
+   titles and a sentence about them opening its first paragraph, and every third word of its text
+   marked with the page number, so that no two pages are copies of one another (no 4-word shingle
+   is shared but the added sentence's). A sitemap lists every page,
+   an RSS feed the latest 50, robots.txt allows all. ``python -m http.server`` serves it on
+   127.0.0.1.
+2. Baseline: bare extraction of the same pages, ``trafilatura.bare_extraction(html, url=url,
+   with_metadata=True)``, one process, pages/s of wall time.
+3. One ``accords crawl`` of the site (politeness lifted for loopback: no delay, 16 requests at
+   once, AutoThrottle off) into a fresh SQLite file and then a fresh PostgreSQL database, for each
+   ``--processes`` setting (``[crawl] extraction_processes``; 0 is the single-core pipeline).
+   Measured: wall time from process start to exit, pages/s, CPU seconds per page and peak
+   memory (PSS, summed over the crawl process and its extraction workers) sampled from /proc,
+   and the share of the run spent in database write transactions (``accords/database_seconds``).
+
+The headline figure is end-to-end pages/s divided by the baseline's pages/s.
+
+Needs: Linux (/proc), the corpus (``../shared/corpus/article-extraction-benchmark``), and
+for PostgreSQL a server at ``$ACCORDS_TEST_POSTGRES_URL`` (default the local one; a throwaway
+database is created and dropped). Nothing leaves 127.0.0.1.
+
+Run: ``.venv/bin/python -m bench.throughput [--pages 2400] [--processes 0 auto] [--databases sqlite postgresql]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import lxml.html
+import trafilatura
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bench.corpus import DEFAULT_CORPUS, CorpusPage, load_corpus
+from bench.tree import ProcessTree
+from crawler.config import load_config
+from crawler.normalize import normalize
+from crawler.relevance import TopicMatcher
+from storage.models import Article, CrawlRun
+from storage.session import make_engine
+from tests.support.databases import throwaway_database
+
+REPO = Path(__file__).resolve().parent.parent
+ACCORDS = str(Path(sys.executable).with_name("accords"))
+TOPIC_SENTENCE = ("Officials said the agreement builds on the Abraham Accords, and supporters of the Abraham Accords "
+                  "expect more normalization deals with Israel.")
+_PLACEHOLDER = "QQTOPICQQ"
+_TEXT = re.compile(r">([^<]+)<")
+_WORD = re.compile(r"\w+")
+_LEDE_WORDS = 6
+
+
+@dataclass(frozen=True)
+class Site:
+    folder: Path
+    base_url: str
+    urls: list[str]
+
+
+def topic_marked(page: CorpusPage) -> str | None:
+    """``page`` with the topic in its titles and a placeholder opening its first body paragraph."""
+    tree = lxml.html.fromstring(page.html)
+    lede = " ".join(_WORD.findall(page.true_body)[:_LEDE_WORDS])
+    paragraph = next((p for p in tree.iter("p") if lede and lede in " ".join(_WORD.findall(p.text_content()))),
+                     None)
+    if paragraph is None:
+        return None
+    paragraph.text = f"{_PLACEHOLDER} {paragraph.text or ''}"
+    for element in tree.xpath("//title | //h1"):
+        element.text = f"Abraham Accords: {element.text or ''}"
+    for meta in tree.xpath("//meta[@property='og:title' or @name='twitter:title']"):
+        meta.set("content", f"Abraham Accords: {meta.get('content', '')}")
+    return lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def distinct_copy(marked: str, number: int) -> str:
+    """Every third word of the text marked with ``number``: no 4-word shingle is shared between copies."""
+    count = 0
+
+    def mark(match: re.Match[str]) -> str:
+        nonlocal count
+        count += 1
+        word = match.group(0)
+        return f"{word}{number}" if count % 3 == 0 and word != _PLACEHOLDER else word
+
+    head, separator, body = marked.partition("<body")
+    body = _TEXT.sub(lambda m: ">" + _WORD.sub(mark, m.group(1)) + "<", separator + body)
+    return head + body.replace(_PLACEHOLDER, TOPIC_SENTENCE)
+
+
+def usable_pages(pages: Sequence[CorpusPage], config_path: Path) -> list[str]:
+    """The topic-marked corpus pages whose copy is an article judged relevant."""
+    matcher = TopicMatcher(load_config(config_path).topic)
+    usable = []
+    for page in pages:
+        marked = topic_marked(page)
+        if marked is None:
+            continue
+        article = normalize(page.url, distinct_copy(marked, 0))
+        verdict = matcher.judge(article.title, article.description, article.body, article.language)
+        if article.is_article and verdict.relevant:
+            usable.append(marked)
+    return usable
+
+
+def build_site(pages: Sequence[str], count: int, folder: Path, port: int) -> Site:
+    base = f"http://127.0.0.1:{port}"
+    (folder / "news").mkdir(parents=True)
+    urls = []
+    for number in range(count):
+        path = f"/news/{number:05d}-story.html"
+        (folder / path.lstrip("/")).write_text(distinct_copy(pages[number % len(pages)], number), encoding="utf-8")
+        urls.append(base + path)
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    entries = "".join(f"<url><loc>{url}</loc><lastmod>{now}</lastmod></url>" for url in urls)
+    (folder / "sitemap.xml").write_text(
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>',
+        encoding="utf-8")
+    items = "".join(f"<item><title>Story {i}</title><link>{url}</link><pubDate>"
+                    f"{datetime.now(UTC):%a, %d %b %Y %H:%M:%S} +0000</pubDate></item>"
+                    for i, url in enumerate(urls[-50:]))
+    (folder / "feed.xml").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>bench</title><link>{base}/</link>'
+        f"<description>bench</description>{items}</channel></rss>", encoding="utf-8")
+    (folder / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
+    return Site(folder, base, urls)
+
+
+def baseline_rate(site: Site) -> tuple[float, float]:
+    """Pages/s and CPU ms/page of bare trafilatura extraction with metadata, in this process."""
+    pages = [(url, (site.folder / url.split("/", 3)[3]).read_text(encoding="utf-8")) for url in site.urls]
+    trafilatura.bare_extraction(pages[0][1], url=pages[0][0], with_metadata=True)  # warm up
+    wall, cpu = time.perf_counter(), time.process_time()
+    for url, text in pages:
+        trafilatura.bare_extraction(text, url=url, with_metadata=True)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return len(pages) / wall, cpu / len(pages) * 1000
+
+
+@dataclass(frozen=True)
+class CrawlFigures:
+    database: str
+    processes: str
+    stored: int
+    seconds: float
+    cpu_seconds: float
+    peak_mib: float
+    database_seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.stored / self.seconds
+
+
+def crawl(site: Site, database_url: str, processes: str, folder: Path) -> CrawlFigures:
+    config = folder / "accords.toml"
+    setting = json.dumps(processes) if processes == "auto" else processes
+    config.write_text(
+        f'[database]\nurl = "{database_url}"\n'
+        f"[topic]\n{_topic_table()}\n"
+        "[crawl]\ndownload_delay = 0\nconcurrent_requests_per_domain = 16\nautothrottle = false\n"
+        f"extraction_processes = {setting}\n"
+        f'[[sources]]\nname = "bench"\nsitemaps = ["{site.base_url}/sitemap.xml"]\n'
+        f'feeds = ["{site.base_url}/feed.xml"]\nmax_pages = {len(site.urls) + 10}\n',
+        encoding="utf-8")
+    assert subprocess.run([ACCORDS, "--config", str(config), "init-db"], capture_output=True).returncode == 0
+    started = time.perf_counter()
+    process = subprocess.Popen([ACCORDS, "--config", str(config), "crawl"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    tree = ProcessTree(process.pid)
+    while process.poll() is None:
+        tree.sample()
+        time.sleep(0.1)
+    seconds = time.perf_counter() - started
+    out, err = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"the crawl failed ({process.returncode}):\n{out}\n{err}")
+    engine = make_engine(database_url)
+    with Session(engine) as session:
+        stored = session.scalar(select(func.count()).select_from(Article)) or 0
+        stats = session.scalars(select(CrawlRun.stats)).one()
+    engine.dispose()
+    return CrawlFigures(database_url.split(":")[0].split("+")[0], processes, stored, seconds, tree.cpu_seconds,
+                        tree.peak_pss_mib, float(stats.get("accords/database_seconds", 0.0)))
+
+
+def _topic_table() -> str:
+    topic = load_config(REPO / "accords.toml").topic
+    return (f"terms = {json.dumps(list(topic.terms), ensure_ascii=False)}\n"
+            f"min_score = {topic.min_score}\n")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--pages", type=int, default=2400)
+    parser.add_argument("--processes", nargs="+", default=["0", "auto"])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="accords-throughput-") as temp:
+        folder = Path(temp)
+        topic_config = folder / "topic.toml"
+        topic_config.write_text(f"[topic]\n{_topic_table()}", encoding="utf-8")
+        pages = usable_pages(load_corpus(args.corpus), topic_config)
+        port = free_port()
+        site = build_site(pages, args.pages, folder / "site", port)
+        server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                                   "--directory", str(site.folder)], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(1)
+            base_rate, base_cpu_ms = baseline_rate(site)
+            print(f"machine: {os.cpu_count()} cores; corpus pages usable: {len(pages)} of 181; "
+                  f"site: {len(site.urls)} article pages")
+            print(f"baseline (bare trafilatura with metadata, one process): {base_rate:.1f} pages/s, "
+                  f"{base_cpu_ms:.1f} ms CPU/page")
+            print(f"{'database':<10} {'processes':>9} {'stored':>6} {'seconds':>7} {'pages/s':>7} {'ratio':>5} "
+                  f"{'CPU ms/page':>11} {'peak MiB':>8} {'db share':>8}")
+            for database in args.databases:
+                for processes in args.processes:
+                    run_folder = folder / f"{database}-{processes}"
+                    run_folder.mkdir()
+                    with throwaway_database(database, run_folder) as url:
+                        figures = crawl(site, url, processes, run_folder)
+                    print(f"{figures.database:<10} {processes:>9} {figures.stored:>6} {figures.seconds:7.1f} "
+                          f"{figures.rate:7.1f} {figures.rate / base_rate:5.2f} "
+                          f"{figures.cpu_seconds / max(figures.stored, 1) * 1000:11.1f} {figures.peak_mib:8.0f} "
+                          f"{figures.database_seconds / figures.seconds:8.1%}", flush=True)
+        finally:
+            server.terminate()
+            server.wait()
+
+
+if __name__ == "__main__":
+    main()
