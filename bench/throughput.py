@@ -5,8 +5,8 @@ What it does, all in one run:
 1. Builds a local news site of ``--pages`` distinct article pages (default 2,400) from the
    article-extraction-benchmark corpus: each page is a corpus page with "Abraham Accords" in its
    titles and a sentence about them opening its first paragraph, and every third word of its text
-   marked with the page number, so that no two pages are copies of one another (no 4-word shingle
-   is shared but the added sentence's). A sitemap lists every page,
+   (the added sentence's too, but for "Abraham Accords") marked with the page number, so that no
+   two pages are copies of one another (no 4-word shingle is shared). A sitemap lists every page,
    an RSS feed the latest 50, robots.txt allows all. ``python -m http.server`` serves it on
    127.0.0.1.
 2. Baseline: bare extraction of the same pages, ``trafilatura.bare_extraction(html, url=url,
@@ -62,6 +62,7 @@ ACCORDS = str(Path(sys.executable).with_name("accords"))
 TOPIC_SENTENCE = ("Officials said the agreement builds on the Abraham Accords, and supporters of the Abraham Accords "
                   "expect more normalization deals with Israel.")
 _PLACEHOLDER = "QQTOPICQQ"
+_TOPIC_WORDS = frozenset({"Abraham", "Accords"})
 _TEXT = re.compile(r">([^<]+)<")
 _WORD = re.compile(r"\w+")
 _LEDE_WORDS = 6
@@ -98,11 +99,11 @@ def distinct_copy(marked: str, number: int) -> str:
         nonlocal count
         count += 1
         word = match.group(0)
-        return f"{word}{number}" if count % 3 == 0 and word != _PLACEHOLDER else word
+        return f"{word}{number}" if count % 3 == 0 and word not in _TOPIC_WORDS else word
 
     head, separator, body = marked.partition("<body")
-    body = _TEXT.sub(lambda m: ">" + _WORD.sub(mark, m.group(1)) + "<", separator + body)
-    return head + body.replace(_PLACEHOLDER, TOPIC_SENTENCE)
+    body = (separator + body).replace(_PLACEHOLDER, TOPIC_SENTENCE, 1)
+    return head + _TEXT.sub(lambda m: ">" + _WORD.sub(mark, m.group(1)) + "<", body)
 
 
 def usable_pages(pages: Sequence[CorpusPage], config_path: Path) -> list[str]:

@@ -30,3 +30,18 @@ def test_a_two_megabyte_title_is_cut_by_normalize() -> None:
     page = f"<html><head><title>{'accords ' * 250_000}</title></head><body><p>{'text ' * 100}</p></body></html>"
     result = normalize("https://e.com/huge", page)
     assert len(result.title) == 1000 and result.field_sources["truncated"].startswith("title")
+
+
+def test_an_11_mb_title_is_cut_before_parsing_and_then_to_max_title_chars() -> None:
+    from crawler.normalize import MAX_TEXT_RUN, _cut_long_text, normalize
+
+    title = "Abraham Accords " + "very long title " * (11 * 1024 * 1024 // 16)
+    body = "".join(f"<p>Delegations met in Abu Dhabi to review the Abraham Accords, part {i}.</p>" for i in range(30))
+    page = f"<html><head><title>{title}</title></head><body><article>{body}</article></body></html>"
+    cut = _cut_long_text(page, "<")
+    assert len(cut) == len(page) - (len("title>" + title) - MAX_TEXT_RUN) and cut.startswith("<html><head><title>Abraham")
+    assert _cut_long_text(body, "<") is body
+    for html in (page, page.encode()):
+        article = normalize("https://example.org/a.html", html)
+        assert len(article.title) == 1000 and article.field_sources["truncated"] == "title"
+        assert "part 29." in article.body
