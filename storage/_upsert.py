@@ -17,9 +17,10 @@ def insert_ignoring_conflicts(
     conflict_columns: Sequence[str],
     returning: Sequence[str] = (),
 ) -> list[Any]:
-    """Insert ``rows``; rows that clash on ``conflict_columns`` are skipped silently.
+    """Insert ``rows`` (dicts with the same keys); rows that clash on ``conflict_columns`` are skipped silently.
 
-    Returns the ``returning`` columns of the rows actually inserted.
+    Returns the ``returning`` columns of the rows actually inserted. The rows are sent as parameters of
+    one cached statement (SQLAlchemy's "insertmanyvalues" batches them), not compiled into its text.
     """
     if not rows:
         return []
@@ -27,12 +28,10 @@ def insert_ignoring_conflicts(
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
     if insert is None:
         raise NotImplementedError(f"no upsert for the {dialect!r} database")
-    statement = insert(table).values(list(rows))  # type: ignore[arg-type]
-    statement = statement.on_conflict_do_nothing(  # type: ignore[attr-defined]
-        index_elements=list(conflict_columns)
-    )
+    statement = insert(table).on_conflict_do_nothing(  # type: ignore[arg-type,attr-defined]
+        index_elements=list(conflict_columns))
     if returning:
         statement = statement.returning(*(table.c[name] for name in returning))
-        return list(session.execute(statement).all())
-    session.execute(statement)
+        return list(session.execute(statement, list(rows)).all())
+    session.execute(statement, list(rows))
     return []
