@@ -15,7 +15,7 @@ from storage._locks import lock_story_filing
 from storage._upsert import insert_ignoring_conflicts
 from storage.models import Article, ArticleCountry, ArticleHtml, SeenUrl, UrlOutcome, utc_now
 from storage.pages import RawPage, page_row
-from storage.stories import DuplicateCheck, find_copy_source, join_story, record_version, store_bands
+from storage.stories import DuplicateCheck, find_copy_source, join_story, record_version, start_story, store_bands
 
 
 @dataclass(frozen=True)
@@ -109,10 +109,13 @@ def store_articles(
         if not inserted:  # stored meanwhile by another process
             unchanged.append(canonical)
             continue
-        article = session.get_one(Article, inserted[0][0])
-        join_story(session, article, match)
-        store_bands(session, article.id, row.band_keys)
-        _store_extras(session, article.id, row)
+        article_id = inserted[0][0]
+        if match is None:
+            start_story(session, article_id)
+        else:
+            join_story(session, session.get_one(Article, article_id), match)
+        store_bands(session, article_id, row.band_keys)
+        _store_extras(session, article_id, row)
         (copies if match else stored).append(canonical)
     ids = dict(session.execute(select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(first))).all())
     seen = [

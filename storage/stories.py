@@ -20,11 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage._upsert import insert_ignoring_conflicts
-from storage.models import Article, ArticleBand, ArticleVersion, Story
+from storage.models import Article, ArticleBand, ArticleVersion, Story, utc_now
 
 if TYPE_CHECKING:
     from storage.articles import ArticleRow
@@ -77,18 +77,21 @@ def find_copy_source(session: Session, row: ArticleRow, check: DuplicateCheck | 
     return best
 
 
-def join_story(session: Session, article: Article, match: Match | None) -> None:
-    """Put a new article in the story it copies, or in a new story of its own.
+def start_story(session: Session, article_id: int) -> None:
+    """Put a new article that copies nothing in a story of its own (two statements, no ORM load)."""
+    story_id = session.execute(
+        insert(Story).values(origin_article_id=article_id, created_at=utc_now()).returning(Story.id)
+    ).scalar_one()
+    session.execute(update(Article).where(Article.id == article_id).values(story_id=story_id),
+                    execution_options={"synchronize_session": False})
+
+
+def join_story(session: Session, article: Article, match: Match) -> None:
+    """Put a new article in the story it copies.
 
     Every copy points at its story's origin, the earliest-published article; a
     copy published earlier than the origin becomes the origin itself.
     """
-    if match is None:
-        story = Story(origin_article_id=article.id)
-        session.add(story)
-        session.flush()
-        article.story_id = story.id
-        return
     story = session.get_one(Story, match.story_id)
     origin = session.get_one(Article, story.origin_article_id)
     article.story_id = story.id
