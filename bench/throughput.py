@@ -77,7 +77,7 @@ class Site:
 
 def topic_marked(page: CorpusPage) -> str | None:
     """``page`` with the topic in its titles and a placeholder opening its first body paragraph."""
-    tree = lxml.html.fromstring(page.html)
+    tree = lxml.html.fromstring(page.html.decode("utf-8", errors="replace"))
     lede = " ".join(_WORD.findall(page.true_body)[:_LEDE_WORDS])
     paragraph = next((p for p in tree.iter("p") if lede and lede in " ".join(_WORD.findall(p.text_content()))),
                      None)
