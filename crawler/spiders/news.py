@@ -9,7 +9,8 @@ Discovery: feed and sitemap entries dated before the source's
 down to ``max_depth``) are followed when they stay in the source's scope and
 look like HTML. URLs already stored or judged off-topic are not downloaded again,
 except articles published in the last ``revisit_hours`` (the source's), which are
-fetched on every run so that edits are kept as versions.
+fetched on every run so that edits are kept as versions. Pages are normalized
+in the extraction workers of ``crawler/extraction.py`` (``[crawl] extraction_processes``).
 """
 
 from __future__ import annotations
@@ -166,7 +167,7 @@ class NewsSpider(Spider):
                 response.url, text, headers, rules=self.rules, language_hint=self.source.language,
                 timezone=self.source.tzinfo, limits=self.config.crawl.field_limits)
         except ExtractionCrashed as error:
-            self.run.add_error(str(error))
+            self._error(str(error))
             return
         if article.is_article:
             reached_at = [*response.meta.get("redirect_urls", ()), response.url]
