@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from storage._upsert import insert_ignoring_conflicts
 from storage.models import CrawlRun, RunStatus, Source, utc_now
 
 
@@ -23,13 +24,13 @@ class RunCounts:
 
 
 def ensure_source(session: Session, name: str, language: str | None) -> int:
-    """The id of the source called ``name``, created on first use."""
+    """The id of the source called ``name``, created on first use (two crawls may create it at once)."""
     source = session.scalar(select(Source).where(Source.name == name))
     if source is None:
-        source = Source(name=name, language=language)
-        session.add(source)
-        session.flush()
-    elif source.language != language:
+        insert_ignoring_conflicts(session, Source.__table__, [{"name": name, "language": language,
+                                                               "created_at": utc_now()}], ["name"])
+        source = session.scalars(select(Source).where(Source.name == name)).one()
+    if source.language != language:
         source.language = language
     return source.id
 
