@@ -105,6 +105,20 @@ def assert_every_article_stored_once(
     assert (run.stats.get("accords/database_retries", 0) >= 1) is retried
 
 
+def rerun_completes_the_set(
+    config: Path, newsroom: Newsroom, database_url: str, delay: float, stored_before: int
+) -> CrawlRun:
+    """A second crawl stores exactly the rest; the first run, left ``running``, is now ``abandoned`` (returned)."""
+    second = accords(config, "crawl")
+    assert second.returncode == 0, second.stdout + second.stderr
+    urls = stored_urls(database_url)
+    assert len(urls) == ARTICLES and set(urls) == expected_urls(newsroom, delay)
+    first, completing = runs(database_url)
+    assert first.status is RunStatus.ABANDONED
+    assert completing.status is RunStatus.OK and completing.articles_stored == ARTICLES - stored_before
+    return first
+
+
 def requested_articles(newsroom: Newsroom, since: int) -> list[str]:
     return [path for path in newsroom.requests(SITE)[since:] if path.startswith("/__faults/many/")
             and not path.startswith("/__faults/many/feed.xml")]
@@ -124,15 +138,8 @@ def test_killed_crawl_is_abandoned_and_the_next_run_completes_the_set(
     assert [run.status for run in runs(database_url)] == [RunStatus.RUNNING]
 
     requests_before = len(newsroom.requests(SITE))
-    second = accords(config, "crawl")
-    assert second.returncode == 0, second.stdout + second.stderr
-
-    urls = stored_urls(database_url)
-    assert len(urls) == ARTICLES and set(urls) == expected_urls(newsroom, 0.3)
-    killed, completing = runs(database_url)
-    assert killed.status is RunStatus.ABANDONED
+    killed = rerun_completes_the_set(config, newsroom, database_url, 0.3, len(before_kill))
     assert killed.error_text == f"left running: its crawl process ({crawl.pid} on {killed.host}) is gone"
-    assert completing.status is RunStatus.OK and completing.articles_stored == ARTICLES - len(before_kill)
     # what the killed run stored is not downloaded again
     refetched = {newsroom.url(SITE, path) for path in requested_articles(newsroom, requests_before)}
     assert refetched == expected_urls(newsroom, 0.3) - before_kill
@@ -188,13 +195,7 @@ def test_postgres_outage_past_the_retry_budget_fails_the_run_and_the_next_run_st
         # the run could not be recorded while the database was away: still ``running``
         assert [run.status for run in runs(database_url)] == [RunStatus.RUNNING]
 
-        second = accords(config, "crawl")
-        assert second.returncode == 0, second.stdout + second.stderr
-        urls = stored_urls(database_url)
-        assert len(urls) == ARTICLES and set(urls) == expected_urls(newsroom, 0.2)
-        failed, completing = runs(database_url)
-        assert failed.status is RunStatus.ABANDONED
-        assert completing.status is RunStatus.OK and completing.articles_stored == ARTICLES - len(before)
+        rerun_completes_the_set(config, newsroom, database_url, 0.2, len(before))
 
 
 def test_sqlite_locked_by_another_writer_makes_the_crawl_wait(newsroom: Newsroom, tmp_path: Path) -> None:
