@@ -197,6 +197,33 @@ class ServiceConfig(_Strict):
     stale_after_hours: float = Field(default=24.0, gt=0)
 
 
+def _broker_url(value: str) -> str:
+    scheme = urlsplit(value).scheme
+    if scheme not in BROKER_SCHEMES:
+        raise ValueError(f"expected a Celery broker URL such as 'redis://127.0.0.1:6379/0' or "
+                         f"'amqp://guest@127.0.0.1:5672//', got {value!r}")
+    return value
+
+
+BROKER_SCHEMES = ("redis", "rediss", "amqp", "amqps", "pyamqp")
+
+
+class DistributedConfig(_Strict):
+    """Crawl jobs sent through Celery to ``accords worker`` processes on several machines (scheduler/distributed)."""
+
+    enabled: bool = False
+    broker_url: Annotated[str, AfterValidator(_broker_url)] = "redis://127.0.0.1:6379/0"
+    #: the Celery queue crawl tasks go to (several deployments can share one broker)
+    queue: Annotated[str, AfterValidator(_slug)] = "accords"
+    #: seconds before a task taken by a worker that died is delivered again (Redis); default: the
+    #: longest crawl timeout plus a minute, so a crawl still running is never delivered twice
+    visibility_timeout: float | None = Field(default=None, gt=0)
+    #: how often the active scheduler retries sending crawls the broker did not take
+    send_retry_seconds: float = Field(default=5.0, gt=0)
+    #: how often a standby scheduler tries to take over
+    standby_poll_seconds: float = Field(default=1.0, gt=0)
+
+
 class SourceConfig(_Strict):
     name: Annotated[str, AfterValidator(_slug)]
     feeds: tuple[HttpUrl, ...] = ()
@@ -243,6 +270,7 @@ class AccordsConfig(_Strict):
     crawl: CrawlConfig = CrawlConfig()
     service: ServiceConfig = ServiceConfig()
     dedup: DedupConfig = DedupConfig()
+    distributed: DistributedConfig = DistributedConfig()
     sources: tuple[SourceConfig, ...] = ()
 
     def schedule_of(self, source: SourceConfig) -> str:
@@ -261,6 +289,15 @@ class AccordsConfig(_Strict):
     @property
     def enabled_sources(self) -> tuple[SourceConfig, ...]:
         return tuple(s for s in self.sources if s.enabled)
+
+    @property
+    def longest_crawl_timeout(self) -> float:
+        return max((self.timeout_of(source) for source in self.sources), default=self.service.crawl_timeout)
+
+    @property
+    def visibility_timeout(self) -> float:
+        """Seconds a task taken by a worker stays invisible to others before it is delivered again."""
+        return self.distributed.visibility_timeout or self.longest_crawl_timeout + 60
 
 
 def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
@@ -290,7 +327,23 @@ def load_config(path: str | os.PathLike[str] | None = None) -> AccordsConfig:
     except ValueError as exc:
         raise ConfigError(f"{file}: {where}: {exc}") from None
     database = config.database.model_copy(update={"url": resolve_database_url(url, file.resolve().parent)})
-    return config.model_copy(update={"database": database})
+    config = config.model_copy(update={"database": database})
+    _check_distributed(file, config, where)
+    return config
+
+
+def _check_distributed(file: Path, config: AccordsConfig, database_where: str) -> None:
+    """Workers on several machines share one database and must never redo a crawl that is still running."""
+    if not config.distributed.enabled:
+        return
+    backend = make_url(config.database.url).get_backend_name()
+    if backend != "postgresql":
+        raise ConfigError(f"{file}: [distributed] enabled = true needs a PostgreSQL database that every machine "
+                          f"shares, but {database_where} is {backend}")
+    if config.visibility_timeout <= config.longest_crawl_timeout:
+        raise ConfigError(f"{file}: [distributed] field 'visibility_timeout': {config.visibility_timeout:g} s must "
+                          f"be longer than the longest crawl timeout ({config.longest_crawl_timeout:g} s), or a "
+                          "crawl still running would be delivered to a second worker")
 
 
 def resolve_database_url(url: str, base: Path) -> str:

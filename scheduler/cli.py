@@ -2,8 +2,8 @@
 
     accords [--config PATH] [--verbose] COMMAND [OPTIONS]
 
-Commands: ``init-db``, ``crawl``, ``serve``, ``status``, ``sources``, ``articles``, ``export``,
-``extract``, ``reprocess``, ``rescore``.
+Commands: ``init-db``, ``crawl``, ``serve``, ``worker``, ``status``, ``sources``, ``articles``,
+``export``, ``extract``, ``reprocess``, ``rescore``.
 The config file is ``--config``, else ``$ACCORDS_CONFIG``, else ./accords.toml.
 """
 
@@ -26,6 +26,7 @@ from crawler.config import AccordsConfig, ConfigError, load_config
 from scheduler._tables import render_table, shorten
 from scheduler.extract import ExtractError, as_json, as_table, extract
 from scheduler.history import NotStored, history
+from scheduler.orphans import die_with_parent_if_asked
 from storage.articles import iter_articles, iter_articles_by_story, recent_articles
 from storage.export import EXPORT_FORMATS, export_fields, export_record, export_rows, story_records, write_records
 from storage.migrate import upgrade
@@ -118,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--listen", type=_listen, metavar="HOST:PORT", help="address of /metrics and /healthz "
                        "(default: [service] listen, 127.0.0.1:9310)")
 
+    worker = commands.add_parser("worker", help="run crawl tasks sent by the scheduler ([distributed] mode)")
+    worker.add_argument("--concurrency", type=_positive_int, default=2, metavar="N",
+                        help="crawls this worker runs at once (default 2)")
+
     commands.add_parser("status", help="sources' schedule, runs, recent articles and health; "
                         "exits 1 when a source is stale or failing")
 
@@ -148,6 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "rescore": cmd_rescore,
             "serve": cmd_serve,
             "status": cmd_status,
+            "worker": cmd_worker,
         }[args.command]
         return handler(config, args)
     except (ConfigError, UsageError, ExtractError, NotStored, SearchError) as exc:
@@ -178,6 +184,7 @@ def cmd_crawl(config: AccordsConfig, args: argparse.Namespace) -> int:
         raise UsageError(f"{config.path}: no enabled sources to crawl")
     if args.run_id is not None and len(sources) != 1:
         raise UsageError("--run-id needs exactly one SOURCE")
+    die_with_parent_if_asked()
     upgrade(database(config.database.url).engine)
     print(f"crawling {len(sources)} source(s): {', '.join(s.name for s in sources)}", flush=True)
     done: list[SourceResult] = []
@@ -333,6 +340,14 @@ def cmd_serve(config: AccordsConfig, args: argparse.Namespace) -> int:
     from scheduler.service import serve
 
     return serve(config, listen=args.listen)
+
+
+def cmd_worker(config: AccordsConfig, args: argparse.Namespace) -> int:
+    if not config.distributed.enabled:
+        raise UsageError(f"{config.path}: accords worker needs [distributed] enabled = true")
+    from scheduler.distributed.worker import run_worker
+
+    return run_worker(config, args.concurrency)
 
 
 def cmd_status(config: AccordsConfig, args: argparse.Namespace) -> int:

@@ -21,9 +21,11 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from crawler.config import load_config
+from scheduler.orphans import child_environment
 from storage.models import RunStatus
 from storage.runs import close_if_running, ensure_source, force_status, run_summary, start_run
 from storage.session import database
@@ -53,24 +55,31 @@ def running_crawls() -> list[str]:
         return sorted(crawl.source for crawl in _active.values())
 
 
-def crawl_source(config_path: str, source: str) -> None:
-    """Run one crawl of ``source`` in a child process and make sure its run is closed."""
+def crawl_source(config_path: str, source: str, on_run: Callable[[int], None] | None = None,
+                 die_with_parent: bool = False) -> RunStatus:
+    """Run one crawl of ``source`` in a child process and make sure its run is closed.
+
+    ``on_run(run_id)``: called once the run is recorded, before the crawl starts (a worker links it
+    to its task). ``die_with_parent``: the child is killed when this process dies (a worker).
+    """
     config = load_config(config_path)
     source_config = config.source(source)
     db = database(config.database.url)
     with db.Session.begin() as session:
         run_id = start_run(session, ensure_source(session, source, source_config.language))
+    if on_run is not None:
+        on_run(run_id)
     if _stopping.is_set():
         with db.Session.begin() as session:
             force_status(session, run_id, RunStatus.ABANDONED, "the service was stopping")
-        return
+        return RunStatus.ABANDONED
     command = [sys.executable, "-m", "scheduler.cli", "--config", config_path, "crawl", source,
                "--run-id", str(run_id)]
     timeout = config.timeout_of(source_config)
     logger.info("source %s: run %d started", source, run_id)
     with tempfile.TemporaryFile() as output:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=output, stderr=output,
-                                   start_new_session=True)
+                                   start_new_session=True, env=child_environment() if die_with_parent else None)
         crawl = _Crawl(source, run_id, process)
         with _lock:
             _active[run_id] = crawl
@@ -93,6 +102,7 @@ def crawl_source(config_path: str, source: str) -> None:
     logger.info("source %s: run %d %s - %d pages, %d stored, %d duplicates, %d errors%s", source, run_id,
                 status.value, counts.pages_fetched, counts.articles_stored, counts.duplicates_skipped,
                 counts.errors, f" ({error.splitlines()[0]})" if error and status is not RunStatus.OK else "")
+    return status
 
 
 def _kill_leftovers(group: int) -> None:

@@ -56,8 +56,11 @@ class _QuietHandler(WSGIRequestHandler):
         logger.debug(format, *args)
 
 
-def serve_http(config: AccordsConfig, listen: str, healthy: Callable[[], bool]) -> WSGIServer:
-    """Start the HTTP endpoints on a daemon thread; returns the server (``server_port`` is bound)."""
+def serve_http(config: AccordsConfig, listen: str, healthy: Callable[[], bool],
+               describe: Callable[[], str] = lambda: "ok") -> WSGIServer:
+    """Start the HTTP endpoints on a daemon thread; returns the server (``server_port`` is bound).
+
+    ``/healthz`` answers 200 with ``describe()`` ("ok", "standby") while ``healthy()``, else 503."""
     registry = CollectorRegistry(auto_describe=True)
     registry.register(AccordsCollector(config))
     metrics = make_wsgi_app(registry)
@@ -69,7 +72,7 @@ def serve_http(config: AccordsConfig, listen: str, healthy: Callable[[], bool]) 
         if path == "/healthz":
             ok = healthy()
             start_response("200 OK" if ok else "503 Service Unavailable", [("Content-Type", "text/plain")])
-            return [b"ok\n" if ok else b"scheduler not running\n"]
+            return [f"{describe()}\n".encode() if ok else b"scheduler not running\n"]
         start_response("404 Not Found", [("Content-Type", "text/plain")])
         return [b"not found: try /metrics or /healthz\n"]
 

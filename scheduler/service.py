@@ -9,6 +9,11 @@ the config (adds, removes, reschedules; unchanged jobs keep their next run
 time). It logs to stdout, serves ``/metrics`` and ``/healthz``, and on
 SIGTERM/SIGINT lets running crawls finish for ``shutdown_grace`` seconds,
 abandons the rest and exits 0.
+
+On PostgreSQL only the ``serve`` holding the scheduler lock schedules; others
+wait as hot standbys (scheduler/leader.py). With ``[distributed] enabled`` the
+jobs send each due crawl to the workers (scheduler/distributed) instead of
+starting a local child.
 """
 
 from __future__ import annotations
@@ -28,12 +33,16 @@ from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from apscheduler.util import undefined
+from apscheduler.util import obj_to_ref, undefined
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from crawler.config import AccordsConfig
 from crawler.schedule import Schedule, parse_schedule
 from scheduler import jobs
+from scheduler.distributed import dispatch
+from scheduler.distributed.app import masked_broker
+from scheduler.leader import SchedulerLock, schedulers
 from scheduler.metrics import serve_http
 from storage.migrate import upgrade
 from storage.runs import mark_abandoned
@@ -42,6 +51,8 @@ from storage.session import database
 logger = logging.getLogger("accords.service")
 JOB_PREFIX = "crawl:"
 JOBS_TABLE = "apscheduler_jobs"
+#: how often the active scheduler checks that it still holds the scheduler lock
+LOCK_CHECK_SECONDS = 1.0
 
 
 @dataclass
@@ -86,6 +97,7 @@ def reconcile(scheduler: BackgroundScheduler, config: AccordsConfig) -> Reconcil
     existing = {job.id: job for job in scheduler.get_jobs()}
     wanted: set[str] = set()
     jitter = config.service.jitter
+    job_function = dispatch.dispatch_crawl if config.distributed.enabled else jobs.crawl_source
     for source in config.enabled_sources:
         schedule = parse_schedule(config.schedule_of(source))
         job_id = JOB_PREFIX + source.name
@@ -93,10 +105,11 @@ def reconcile(scheduler: BackgroundScheduler, config: AccordsConfig) -> Reconcil
         signature = f"{source.name} | {schedule.text} | jitter {jitter:g}s"
         arguments = (str(config.path), source.name)
         job = existing.get(job_id)
-        if job is not None and job.name == signature and tuple(job.args) == arguments:
+        if (job is not None and job.name == signature and tuple(job.args) == arguments
+                and job.func_ref == obj_to_ref(job_function)):
             changes.kept.append(source.name)
             continue
-        scheduler.add_job(jobs.crawl_source, trigger_for(schedule, jitter), args=arguments, id=job_id,
+        scheduler.add_job(job_function, trigger_for(schedule, jitter), args=arguments, id=job_id,
                           name=signature, replace_existing=True,
                           next_run_time=_first_run(schedule, jitter) if job is None else undefined)
         (changes.added if job is None else changes.rescheduled).append(source.name)
@@ -117,42 +130,112 @@ def _first_run(schedule: Schedule, jitter: float) -> datetime | object:
 
 
 def serve(config: AccordsConfig, listen: str | None = None) -> int:
+    """Run until SIGTERM/SIGINT (exit 0), or until the scheduler lock is lost (exit 1)."""
     _log_to_stdout()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda number, frame: stop.set())
+    role = _Role(stop)
+    upgrade(database(config.database.url).engine)  # on PostgreSQL, schedulers starting together migrate in turn
+    server = serve_http(config, listen or config.service.listen, healthy=role.healthy, describe=role.describe)
+    logger.info("listening on http://%s:%d (/metrics, /healthz)", server.server_address[0], server.server_port)
+    lock = SchedulerLock(config.database.url) if _backend(config) == "postgresql" else None
+    try:
+        if lock is not None and not _wait_for_lock(lock, config, stop):
+            logger.info("stopped (standby)")
+            return 0
+        return _run_active(config, stop, role, lock)
+    finally:
+        server.shutdown()
+        server.server_close()
+        if lock is not None:
+            lock.close()
+
+
+class _Role:
+    """What ``/healthz`` says: a standby is healthy; an active service is while its scheduler runs."""
+
+    def __init__(self, stop: threading.Event) -> None:
+        self.stop = stop
+        self.scheduler: BackgroundScheduler | None = None
+
+    def healthy(self) -> bool:
+        return not self.stop.is_set() and (self.scheduler is None or self.scheduler.running)
+
+    def describe(self) -> str:
+        return "standby" if self.scheduler is None else "ok"
+
+
+def _backend(config: AccordsConfig) -> str:
+    return make_url(config.database.url).get_backend_name()
+
+
+def _wait_for_lock(lock: SchedulerLock, config: AccordsConfig, stop: threading.Event) -> bool:
+    """Take the scheduler lock, waiting as a standby while another ``serve`` holds it; False if stopped."""
+    if lock.try_take():
+        return True
+    active = schedulers(lock.connection).active
+    logger.info("standby: the scheduler lock is held by %s; taking over when it is released",
+                f"the scheduler on {active}" if active else "another accords serve")
+    while not stop.wait(config.distributed.standby_poll_seconds):
+        if lock.try_take():
+            logger.info("took over: the scheduler lock was released, this scheduler is now active")
+            return True
+    return False
+
+
+def _run_active(config: AccordsConfig, stop: threading.Event, role: _Role, lock: SchedulerLock | None) -> int:
     db = database(config.database.url)
-    upgrade(db.engine)
     with db.Session.begin() as session:
         for run_id, source in mark_abandoned(session):
             logger.warning("source %s: run %d was left running by a crawl process that is gone: marked abandoned",
                            source, run_id)
     jobs.reset()
+    sender = _start_sending(config, stop)
     scheduler = build_scheduler(config, db.engine)
     scheduler.start(paused=True)
     changes = reconcile(scheduler, config)
     logger.info("jobs: %d kept, %d added, %d rescheduled, %d removed%s", len(changes.kept),
                 len(changes.added), len(changes.rescheduled), len(changes.removed),
                 f" ({', '.join(changes.removed)})" if changes.removed else "")
-    stop = threading.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda number, frame: stop.set())
-    server = serve_http(config, listen or config.service.listen,
-                        healthy=lambda: scheduler.running and not stop.is_set())
-    logger.info("listening on http://%s:%d (/metrics, /healthz)", server.server_address[0], server.server_port)
+    role.scheduler = scheduler
     scheduler.resume()
     for job in sorted(scheduler.get_jobs(), key=lambda j: j.id):
         logger.info("source %s: %s, next run %s", job.args[1], job.name.split(" | ")[1],
                     job.next_run_time.isoformat() if job.next_run_time else "paused")
-    stop.wait()
+    lost = False
+    while not stop.wait(LOCK_CHECK_SECONDS):
+        if lock is not None and not lock.still_held():
+            logger.error("lost the scheduler lock (its database connection broke): stopping, a standby may "
+                         "already be active")
+            lost = True
+            break
     logger.info("stopping: waiting up to %g s for %d running crawl(s)", config.service.shutdown_grace,
                 len(jobs.running_crawls()))
     scheduler.pause()
     abandoned = jobs.stop_all(config.service.shutdown_grace)
     scheduler.shutdown(wait=True)
-    server.shutdown()
-    server.server_close()
+    if sender is not None:
+        stop.set()
+        dispatch.install(None)
+        sender.close()
     if abandoned:
         logger.warning("abandoned running crawl(s) of: %s", ", ".join(abandoned))
     logger.info("stopped")
-    return 0
+    return 1 if lost else 0
+
+
+def _start_sending(config: AccordsConfig, stop: threading.Event) -> dispatch.Sender | None:
+    """In ``[distributed]`` mode: send what waits now, and keep retrying what the broker refuses."""
+    if not config.distributed.enabled:
+        return None
+    sender = dispatch.Sender(config)
+    dispatch.install(sender)
+    logger.info("distributed: crawls go to the workers through %s, queue %r", masked_broker(config),
+                config.distributed.queue)
+    sender.send_waiting()
+    sender.keep_sending(stop)
+    return sender
 
 
 def _log_to_stdout() -> None:

@@ -8,8 +8,11 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
 from crawler.config import AccordsConfig
 from scheduler._tables import render_table
+from scheduler.distributed.app import masked_broker
 from scheduler.health import source_statuses
+from scheduler.leader import schedulers
 from scheduler.service import JOB_PREFIX, JOBS_TABLE
+from storage import dispatches
 from storage.session import database
 
 
@@ -41,7 +44,26 @@ def print_status(config: AccordsConfig) -> int:
     problems = [s.source.name for s in statuses if s.stale or s.failing]
     if problems:
         print(f"\n{len(problems)} source(s) stale or failing: {', '.join(problems)}")
-    return 1 if problems else 0
+    broker_down = print_distributed(config) if config.distributed.enabled else False
+    return 1 if problems or broker_down else 0
+
+
+def print_distributed(config: AccordsConfig) -> bool:
+    """The schedulers, and the crawls waiting for the broker or a worker; True when the broker refuses crawls."""
+    db = database(config.database.url)
+    with db.engine.connect() as connection:
+        who = schedulers(connection)
+    with db.Session() as session:
+        queue = dispatches.summary(session)
+    print(f"\ndistributed: broker {masked_broker(config)}, queue {config.distributed.queue!r}")
+    print(f"scheduler: {'active on ' + who.active if who.active else 'NONE ACTIVE'}, {who.standbys} standby")
+    print(f"crawls queued for a worker: {queue.queued}; running on workers: {queue.started}; "
+          f"delivered again after a worker died: {queue.redelivered}")
+    if not queue.waiting:
+        return False
+    print(f"BROKER UNREACHABLE: {queue.waiting} due crawl(s) wait to be sent, the oldest due "
+          f"{_time(queue.oldest_waiting_due)} ({queue.send_attempts} attempt(s); last error: {queue.last_send_error})")
+    return queue.send_attempts > 0
 
 
 def _time(value: datetime | None) -> str | None:

@@ -10,7 +10,7 @@ read, so the transaction's snapshot already includes every earlier writer).
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 #: pg_advisory_xact_lock key for "filing articles into stories" ('ACST' in ASCII)
@@ -25,3 +25,25 @@ def lock_story_filing(session: Session, source_id: int) -> None:
         session.execute(text("UPDATE sources SET name = name WHERE id = :id"), {"id": source_id})
     else:
         raise NotImplementedError(f"no story-filing lock for the {dialect!r} database")
+
+
+#: pg_try_advisory_lock key held by the active ``accords serve`` for as long as it runs ('ACSV')
+SCHEDULER_LOCK_KEY = 0x41435356
+#: first of the two keys a worker locks while it crawls a source; the second is the source's id ('ACSR')
+SOURCE_LOCK_CLASS = 0x41435352
+
+
+def try_session_lock(connection: Connection, *key: int) -> bool:
+    """Take a session-level PostgreSQL advisory lock on ``key`` (one bigint, or two ints) without waiting.
+
+    It is held until ``release_session_lock`` or until the connection closes, which is what makes it
+    safe: a process that dies, however it dies, gives its locks back with its connection.
+    """
+    arguments = ", ".join(f":k{i}" for i in range(len(key)))
+    return bool(connection.scalar(text(f"SELECT pg_try_advisory_lock({arguments})"),
+                                  {f"k{i}": part for i, part in enumerate(key)}))
+
+
+def release_session_lock(connection: Connection, *key: int) -> None:
+    arguments = ", ".join(f":k{i}" for i in range(len(key)))
+    connection.execute(text(f"SELECT pg_advisory_unlock({arguments})"), {f"k{i}": part for i, part in enumerate(key)})

@@ -9,9 +9,11 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: pg_advisory_xact_lock key held while migrating ('ACMG')
+MIGRATION_LOCK_KEY = 0x41434D47
 
 
 def alembic_config() -> Config:
@@ -39,6 +41,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             with connection.begin():
                 if raw is not None:
                     connection.exec_driver_sql("BEGIN")
+                elif connection.dialect.name == "postgresql":  # machines starting at once migrate one by one
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
                 config.attributes["connection"] = connection
                 command.upgrade(config, revision)
                 if raw is not None:

@@ -50,6 +50,16 @@ class RunStatus(enum.StrEnum):
     ABANDONED = "abandoned"
 
 
+class DispatchState(enum.StrEnum):
+    """Where a crawl sent to the workers (``[distributed]``) is."""
+
+    WAITING = "waiting"  # due, not yet taken by the broker (the broker is down)
+    QUEUED = "queued"  # in the broker's queue
+    STARTED = "started"  # a worker runs it
+    DONE = "done"
+    SKIPPED = "skipped"  # another worker was crawling the source at the time
+
+
 class UrlOutcome(enum.StrEnum):
     """Why an article URL need not be downloaded again."""
 
@@ -216,3 +226,30 @@ class CrawlRun(Base):
     source: Mapped[Source] = relationship(back_populates="runs")
 
     __table_args__ = (Index("ix_crawl_runs_source_id_started_at", "source_id", "started_at"),)
+
+
+class CrawlDispatch(Base):
+    """One due crawl the active scheduler hands to the workers through the broker (``[distributed]``).
+
+    The row is written before the task is sent, so a crawl the broker did not take is sent again
+    later (by this scheduler or the standby that takes over), and a task delivered again after its
+    worker died finds the run that worker left.
+    """
+
+    __tablename__ = "crawl_dispatches"
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    state: Mapped[DispatchState] = mapped_column(_string_enum(DispatchState), default=DispatchState.WAITING)
+    due_at: Mapped[utc_timestamp] = mapped_column(default=utc_now)
+    sent_at: Mapped[datetime | None]
+    send_attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    #: how many times a worker took the task (more than 1: its first worker died)
+    deliveries: Mapped[int] = mapped_column(default=0)
+    worker: Mapped[str | None] = mapped_column(String(255))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+
+    __table_args__ = (Index("ix_crawl_dispatches_state_due_at", "state", "due_at"),)

@@ -112,3 +112,35 @@ def test_shipped_config_is_valid_and_covers_the_languages() -> None:
         assert term in terms
     languages = {source.language for source in config.sources}
     assert {"en", "ar", "fr", "ru"} <= languages
+
+
+PG = '[database]\nurl = "postgresql+psycopg://u@db/accords"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (TOPIC + SOURCE + "[distributed]\nenabled = true\n",
+         "[distributed] enabled = true needs a PostgreSQL database that every machine shares, but [database] "
+         "field 'url' is sqlite"),
+        (PG + TOPIC + SOURCE + '[distributed]\nenabled = true\nbroker_url = "http://broker:6379"\n',
+         "[distributed] field 'broker_url': expected a Celery broker URL such as 'redis://127.0.0.1:6379/0'"),
+        (PG + TOPIC + SOURCE + 'crawl_timeout = 600\n[distributed]\nenabled = true\nvisibility_timeout = 300\n',
+         "[distributed] field 'visibility_timeout': 300 s must be longer than the longest crawl timeout (600 s)"),
+        (PG + TOPIC + SOURCE + '[distributed]\nqueue = "Crawls!"\n', "[distributed] field 'queue'"),
+    ],
+)
+def test_invalid_distributed_section_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str,
+                                              fragment: str) -> None:
+    monkeypatch.delenv("ACCORDS_DATABASE_URL", raising=False)
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, text))
+    assert fragment in str(error.value)
+
+
+def test_distributed_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ACCORDS_DATABASE_URL", raising=False)
+    assert load_config(write(tmp_path, TOPIC + SOURCE)).distributed.enabled is False
+    config = load_config(write(tmp_path, PG + TOPIC + SOURCE + "crawl_timeout = 2400\n[distributed]\nenabled = true\n"))
+    assert (config.distributed.broker_url, config.distributed.queue) == ("redis://127.0.0.1:6379/0", "accords")
+    assert config.visibility_timeout == 2460  # the longest crawl timeout and a minute

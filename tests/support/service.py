@@ -17,18 +17,13 @@ ACCORDS = str(Path(sys.executable).with_name("accords"))
 T = TypeVar("T")
 
 
-class Service:
-    """``accords --config PATH serve`` with its output collected line by line."""
+class LineReader:
+    """A subprocess whose output (stdout and stderr) is collected line by line."""
 
-    def __init__(self, config: Path) -> None:
-        self.process = subprocess.Popen([ACCORDS, "--config", str(config), "serve"], stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True)
+    def __init__(self, command: list[str]) -> None:
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.lines: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
-        address = wait_for(lambda: next((m.group(1) for line in self.lines
-                                         if (m := re.search(r"listening on (http://\S+)", line))), None),
-                           20, "the service to listen", self.output)
-        self.base_url = address
 
     def _read(self) -> None:
         assert self.process.stdout is not None
@@ -46,6 +41,17 @@ class Service:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+class Service(LineReader):
+    """``accords --config PATH serve``, listening when constructed."""
+
+    def __init__(self, config: Path) -> None:
+        super().__init__([ACCORDS, "--config", str(config), "serve"])
+        address = wait_for(lambda: next((m.group(1) for line in self.lines
+                                         if (m := re.search(r"listening on (http://\S+)", line))), None),
+                           20, "the service to listen", self.output)
+        self.base_url = address
 
 
 def wait_for(probe: Callable[[], T | None], timeout: float, what: str,
