@@ -3,7 +3,8 @@
 Metrics are read from the database at each scrape, so they survive restarts:
 ``accords_crawl_runs_total{source,status}``, ``accords_articles_stored_total{source}``,
 ``accords_pages_fetched_total{source}``, ``accords_last_success_timestamp_seconds{source}``,
-``accords_source_stale{source}``, ``accords_running_crawls``.
+``accords_source_stale{source}``, ``accords_running_crawls``, and with ``[distributed]``
+``accords_crawl_dispatches{state}`` (waiting for the broker, queued, started).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from prometheus_client.registry import Collector
 from crawler.config import AccordsConfig
 from scheduler.health import source_statuses
 from scheduler.jobs import running_crawls
+from storage import dispatches
+from storage.session import database
 
 logger = logging.getLogger("accords.metrics")
 
@@ -49,6 +52,17 @@ class AccordsCollector(Collector):
         running = GaugeMetricFamily("accords_running_crawls", "Crawls running now")
         running.add_metric([], len(running_crawls()))
         yield from (runs, stored, pages, success, stale, running)
+        if self.config.distributed.enabled:
+            yield self._dispatches()
+
+    def _dispatches(self) -> Metric:
+        with database(self.config.database.url).Session() as session:
+            summary = dispatches.summary(session)
+        gauge = GaugeMetricFamily("accords_crawl_dispatches", "Crawls sent to the workers, by state",
+                                  labels=["state"])
+        for state, count in (("waiting", summary.waiting), ("queued", summary.queued), ("started", summary.started)):
+            gauge.add_metric([state], count)
+        return gauge
 
 
 class _QuietHandler(WSGIRequestHandler):

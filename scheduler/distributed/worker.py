@@ -13,6 +13,8 @@ import logging
 import socket
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from crawler.config import AccordsConfig, ConfigError
 from scheduler import jobs
 from scheduler.distributed.app import CRAWL_TASK, celery_app
@@ -61,7 +63,10 @@ def crawl_dispatched(config: AccordsConfig, source: str, dispatch_id: int) -> st
                 dispatches.finish(session, dispatch_id, DispatchState.DONE)
             return status.value
         finally:
-            release_session_lock(lock, SOURCE_LOCK_CLASS, source_id)
+            try:
+                release_session_lock(lock, SOURCE_LOCK_CLASS, source_id)
+            except SQLAlchemyError:
+                lock.invalidate()  # never hand a connection that may still hold the lock back to the pool
 
 
 def run_worker(config: AccordsConfig, concurrency: int) -> int:
