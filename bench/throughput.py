@@ -214,6 +214,16 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def corpus_site(corpus: Path, count: int, folder: Path) -> tuple[list[str], Site, int]:
+    """The usable topic-marked corpus pages, and a site of ``count`` distinct copies in ``folder``/site
+    for a free port (not served yet)."""
+    topic_config = folder / "topic.toml"
+    topic_config.write_text(f"[topic]\n{_topic_table()}", encoding="utf-8")
+    pages = usable_pages(load_corpus(corpus), topic_config)
+    port = free_port()
+    return pages, build_site(pages, count, folder / "site", port), port
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -223,11 +233,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="accords-throughput-") as temp:
         folder = Path(temp)
-        topic_config = folder / "topic.toml"
-        topic_config.write_text(f"[topic]\n{_topic_table()}", encoding="utf-8")
-        pages = usable_pages(load_corpus(args.corpus), topic_config)
-        port = free_port()
-        site = build_site(pages, args.pages, folder / "site", port)
+        pages, site, port = corpus_site(args.corpus, args.pages, folder)
         server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
                                    "--directory", str(site.folder)], stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)

@@ -206,6 +206,8 @@ def _broker_url(value: str) -> str:
 
 
 BROKER_SCHEMES = ("redis", "rediss", "amqp", "amqps", "pyamqp")
+#: how long a crawl past its timeout may take to stop (SIGTERM, 10 s, SIGKILL) and its run to close
+CRAWL_STOP_SECONDS = 15.0
 
 
 class DistributedConfig(_Strict):
@@ -340,10 +342,12 @@ def _check_distributed(file: Path, config: AccordsConfig, database_where: str) -
     if backend != "postgresql":
         raise ConfigError(f"{file}: [distributed] enabled = true needs a PostgreSQL database that every machine "
                           f"shares, but {database_where} is {backend}")
-    if config.visibility_timeout <= config.longest_crawl_timeout:
+    shortest = config.longest_crawl_timeout + CRAWL_STOP_SECONDS
+    if config.visibility_timeout < shortest:
         raise ConfigError(f"{file}: [distributed] field 'visibility_timeout': {config.visibility_timeout:g} s must "
-                          f"be longer than the longest crawl timeout ({config.longest_crawl_timeout:g} s), or a "
-                          "crawl still running would be delivered to a second worker")
+                          f"be at least the longest crawl timeout ({config.longest_crawl_timeout:g} s) plus "
+                          f"{CRAWL_STOP_SECONDS:g} s to stop it, or a crawl still running would be delivered to a "
+                          "second worker")
 
 
 def resolve_database_url(url: str, base: Path) -> str:

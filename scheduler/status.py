@@ -44,12 +44,13 @@ def print_status(config: AccordsConfig) -> int:
     problems = [s.source.name for s in statuses if s.stale or s.failing]
     if problems:
         print(f"\n{len(problems)} source(s) stale or failing: {', '.join(problems)}")
-    broker_down = print_distributed(config) if config.distributed.enabled else False
-    return 1 if problems or broker_down else 0
+    distributed_problem = print_distributed(config) if config.distributed.enabled else False
+    return 1 if problems or distributed_problem else 0
 
 
 def print_distributed(config: AccordsConfig) -> bool:
-    """The schedulers, and the crawls waiting for the broker or a worker; True when the broker refuses crawls."""
+    """The schedulers, and the crawls waiting for the broker or a worker; True when no scheduler is active
+    or the broker refuses crawls."""
     db = database(config.database.url)
     with db.engine.connect() as connection:
         who = schedulers(connection)
@@ -59,11 +60,13 @@ def print_distributed(config: AccordsConfig) -> bool:
     print(f"scheduler: {'active on ' + who.active if who.active else 'NONE ACTIVE'}, {who.standbys} standby")
     print(f"crawls queued for a worker: {queue.queued}; running on workers: {queue.started}; "
           f"delivered again after a worker died: {queue.redelivered}")
+    if who.active is None:
+        print("NO ACTIVE SCHEDULER: no accords serve holds the scheduler lock; crawls are not being sent")
     if not queue.waiting:
-        return False
+        return who.active is None
     print(f"BROKER UNREACHABLE: {queue.waiting} due crawl(s) wait to be sent, the oldest due "
           f"{_time(queue.oldest_waiting_due)} ({queue.send_attempts} attempt(s); last error: {queue.last_send_error})")
-    return queue.send_attempts > 0
+    return queue.send_attempts > 0 or who.active is None
 
 
 def _time(value: datetime | None) -> str | None:

@@ -11,21 +11,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlDispatch, DispatchState, RunStatus, Source, utc_now
 from storage.runs import close_if_running
 
 ERROR_CHARS = 2000
+NOT_STARTED = (DispatchState.WAITING, DispatchState.QUEUED)
+FINISHED = (DispatchState.DONE, DispatchState.SKIPPED, DispatchState.FAILED)
 
 
 def queue_crawl(session: Session, source_id: int, due_at: datetime) -> int | None:
-    """A new ``waiting`` dispatch of the source, or None when one is already waiting (the broker is
-    down: the crawl is due once, however many schedule times pass until it is back)."""
-    waiting = session.scalar(select(CrawlDispatch.id).where(CrawlDispatch.source_id == source_id,
-                                                            CrawlDispatch.state == DispatchState.WAITING))
-    if waiting is not None:
+    """A new ``waiting`` dispatch of the source, or None when one has not started yet (the broker or
+    the workers are down or busy: the crawl is due once, however many schedule times pass meanwhile)."""
+    pending = session.scalar(select(CrawlDispatch.id).where(CrawlDispatch.source_id == source_id,
+                                                            CrawlDispatch.state.in_(NOT_STARTED)))
+    if pending is not None:
         return None
     dispatch = CrawlDispatch(source_id=source_id, due_at=due_at, state=DispatchState.WAITING)
     session.add(dispatch)
@@ -42,32 +44,26 @@ def unsent(session: Session) -> list[tuple[int, str]]:
 
 
 def resend_lost(session: Session, older_than: timedelta) -> int:
-    """Dispatches sent longer than ``older_than`` ago that no worker has started: the broker lost them
-    (a Redis restarted without persistence). Each waits to be sent again, unless a later crawl of its
-    source already waits (then it is ``skipped``: one crawl is enough). Returns how many were lost."""
+    """Dispatches sent longer than ``older_than`` ago that no worker has started: the broker may have lost
+    them (a Redis restarted without persistence). They wait to be sent again; returns how many. When the
+    broker had not lost it (the workers are busy), the copy costs a worker nothing: ``take_delivery``
+    refuses a dispatch that has finished."""
     lost = session.scalars(select(CrawlDispatch).where(CrawlDispatch.state == DispatchState.QUEUED,
-                                                       CrawlDispatch.sent_at < utc_now() - older_than)
-                           .order_by(CrawlDispatch.id)).all()
-    waiting = set(session.scalars(select(CrawlDispatch.source_id)
-                                  .where(CrawlDispatch.state == DispatchState.WAITING)).all())
+                                                       CrawlDispatch.sent_at < utc_now() - older_than)).all()
     for dispatch in lost:
-        reason = (f"sent at {dispatch.sent_at:%Y-%m-%d %H:%M:%S} UTC but not started by any worker within "
-                  f"{older_than.total_seconds():g} s (the broker lost it)")
-        if dispatch.source_id in waiting:
-            finish(session, dispatch.id, DispatchState.SKIPPED, f"{reason}; a later crawl of the source waits")
-            continue
         dispatch.state = DispatchState.WAITING
-        dispatch.last_error = f"{reason}: sent again"
-        waiting.add(dispatch.source_id)
+        dispatch.last_error = (f"sent at {dispatch.sent_at:%Y-%m-%d %H:%M:%S} UTC but not started by any worker "
+                               f"within {older_than.total_seconds():g} s: sent again")
     return len(lost)
 
 
 def mark_sent(session: Session, dispatch_id: int) -> None:
-    dispatch = session.get_one(CrawlDispatch, dispatch_id)
-    dispatch.send_attempts += 1
-    if dispatch.state is DispatchState.WAITING:  # a fast worker may have started it already
-        dispatch.state = DispatchState.QUEUED
-    dispatch.sent_at = utc_now()
+    session.execute(update(CrawlDispatch).where(CrawlDispatch.id == dispatch_id)
+                    .values(send_attempts=CrawlDispatch.send_attempts + 1, sent_at=utc_now()))
+    # one statement, so a worker that started the crawl meanwhile is never set back to queued
+    session.execute(update(CrawlDispatch).where(CrawlDispatch.id == dispatch_id,
+                                                CrawlDispatch.state == DispatchState.WAITING)
+                    .values(state=DispatchState.QUEUED))
 
 
 def mark_send_failed(session: Session, dispatch_id: int, error: str) -> None:
@@ -77,10 +73,13 @@ def mark_send_failed(session: Session, dispatch_id: int, error: str) -> None:
 
 
 def take_delivery(session: Session, dispatch_id: int, worker: str) -> int | None:
-    """A worker starts the dispatched crawl. Returns the run an earlier delivery left ``running``
-    (its worker died; the caller holds the source's lock, so that crawl cannot still be going),
-    which is marked ``abandoned``."""
-    dispatch = session.get_one(CrawlDispatch, dispatch_id)
+    """A worker holding the source's lock starts the dispatched crawl. Returns the run an earlier
+    delivery left ``running`` (its worker died: with the lock free, that crawl cannot still be
+    going), which is marked ``abandoned``. Raises ``RepeatDelivery`` when the dispatch has finished
+    already (the broker delivered a copy: a task sent again, or delivered again after a slow crawl)."""
+    dispatch = session.get_one(CrawlDispatch, dispatch_id, with_for_update=True)
+    if dispatch.state in FINISHED:
+        raise RepeatDelivery(f"dispatch {dispatch_id} is {dispatch.state.value} already")
     left = None
     if dispatch.run_id is not None and close_if_running(
         session, dispatch.run_id, RunStatus.ABANDONED,
@@ -93,6 +92,14 @@ def take_delivery(session: Session, dispatch_id: int, worker: str) -> int | None
     dispatch.worker = worker[:255]
     dispatch.run_id = None
     return left
+
+
+class RepeatDelivery(Exception):
+    """The broker delivered a task whose crawl has finished; it is acknowledged and not run."""
+
+
+def state_of(session: Session, dispatch_id: int) -> DispatchState:
+    return session.get_one(CrawlDispatch, dispatch_id).state
 
 
 def record_run(session: Session, dispatch_id: int, run_id: int) -> None:

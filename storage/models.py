@@ -58,6 +58,7 @@ class DispatchState(enum.StrEnum):
     STARTED = "started"  # a worker runs it
     DONE = "done"
     SKIPPED = "skipped"  # another worker was crawling the source at the time
+    FAILED = "failed"  # the worker could not run the crawl (the error is in ``last_error``)
 
 
 class UrlOutcome(enum.StrEnum):

@@ -109,8 +109,8 @@ def dispatch_crawl(config_path: str, source: str) -> None:
         queued = dispatches.queue_crawl(session, ensure_source(session, source, config.source(source).language),
                                         due)
     if queued is None:
-        logger.warning("source %s: due at %s, but its last crawl is still waiting for the broker", source,
-                       _clock(due))
+        logger.warning("source %s: due at %s, but its last crawl has not started yet (broker or workers down "
+                       "or busy): one crawl is enough", source, _clock(due))
     sender.send_waiting()
 
 

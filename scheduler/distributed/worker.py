@@ -29,44 +29,73 @@ logger = logging.getLogger("accords.worker")
 
 
 def crawl_dispatched(config: AccordsConfig, source: str, dispatch_id: int) -> str:
-    """Run the dispatched crawl of ``source`` unless another worker is crawling it; returns the outcome."""
+    """Run the dispatched crawl of ``source`` unless it has run already or another worker is crawling
+    the source; returns the outcome."""
     db = database(config.database.url)
+    with db.Session() as session:
+        if dispatches.state_of(session, dispatch_id) in dispatches.FINISHED:
+            logger.info("source %s: dispatch %d has run already (a repeat delivery): ignored", source, dispatch_id)
+            return "repeat"
     try:
         source_config = config.source(source)
     except ConfigError as exc:
-        with db.Session.begin() as session:
-            dispatches.finish(session, dispatch_id, DispatchState.SKIPPED, f"this worker's config: {exc}")
+        _finish(config, dispatch_id, DispatchState.FAILED, f"this worker's config: {exc}")
         logger.error("dispatch %d: %s", dispatch_id, exc)
-        return "skipped"
+        return "failed"
     with db.Session.begin() as session:
         source_id = ensure_source(session, source, source_config.language)
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as lock:
         if not try_session_lock(lock, SOURCE_LOCK_CLASS, source_id):
-            with db.Session.begin() as session:
-                dispatches.finish(session, dispatch_id, DispatchState.SKIPPED,
-                                  "another worker was crawling the source")
-            logger.info("source %s: another worker is crawling it; dispatch %d skipped", source, dispatch_id)
-            return "skipped"
+            return _source_busy(config, source, dispatch_id)
         try:
-            host, pid = this_process()
-            with db.Session.begin() as session:
-                left = dispatches.take_delivery(session, dispatch_id, f"{host} pid {pid}")
-            if left is not None:
-                logger.warning("source %s: run %d was left by a worker that died; crawling again", source, left)
-
-            def link(run_id: int) -> None:
-                with db.Session.begin() as session:
-                    dispatches.record_run(session, dispatch_id, run_id)
-
-            status = jobs.crawl_source(str(config.path), source, on_run=link, die_with_parent=True)
-            with db.Session.begin() as session:
-                dispatches.finish(session, dispatch_id, DispatchState.DONE)
-            return status.value
+            return _crawl_holding_lock(config, source, dispatch_id)
         finally:
             try:
                 release_session_lock(lock, SOURCE_LOCK_CLASS, source_id)
             except SQLAlchemyError:
                 lock.invalidate()  # never hand a connection that may still hold the lock back to the pool
+
+
+def _source_busy(config: AccordsConfig, source: str, dispatch_id: int) -> str:
+    with database(config.database.url).Session() as session:
+        running_already = dispatches.state_of(session, dispatch_id) is DispatchState.STARTED
+    if running_already:  # a copy of the task whose crawl another worker is running now
+        logger.info("source %s: dispatch %d is being crawled by another worker: this copy is ignored", source,
+                    dispatch_id)
+        return "repeat"
+    _finish(config, dispatch_id, DispatchState.SKIPPED, "another worker was crawling the source")
+    logger.info("source %s: another worker is crawling it; dispatch %d skipped", source, dispatch_id)
+    return "skipped"
+
+
+def _crawl_holding_lock(config: AccordsConfig, source: str, dispatch_id: int) -> str:
+    db = database(config.database.url)
+    host, pid = this_process()
+    try:
+        with db.Session.begin() as session:
+            left = dispatches.take_delivery(session, dispatch_id, f"{host} pid {pid}")
+    except dispatches.RepeatDelivery as exc:
+        logger.info("source %s: %s (a repeat delivery): ignored", source, exc)
+        return "repeat"
+    if left is not None:
+        logger.warning("source %s: run %d was left by a worker that died; crawling again", source, left)
+
+    def link(run_id: int) -> None:
+        with db.Session.begin() as session:
+            dispatches.record_run(session, dispatch_id, run_id)
+
+    try:
+        status = jobs.crawl_source(str(config.path), source, on_run=link, die_with_parent=True)
+    except Exception as exc:
+        _finish(config, dispatch_id, DispatchState.FAILED, f"{type(exc).__name__}: {exc}")
+        raise
+    _finish(config, dispatch_id, DispatchState.DONE)
+    return status.value
+
+
+def _finish(config: AccordsConfig, dispatch_id: int, state: DispatchState, error: str | None = None) -> None:
+    with database(config.database.url).Session.begin() as session:
+        dispatches.finish(session, dispatch_id, state, error)
 
 
 def run_worker(config: AccordsConfig, concurrency: int) -> int:

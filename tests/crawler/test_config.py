@@ -126,7 +126,8 @@ PG = '[database]\nurl = "postgresql+psycopg://u@db/accords"\n'
         (PG + TOPIC + SOURCE + '[distributed]\nenabled = true\nbroker_url = "http://broker:6379"\n',
          "[distributed] field 'broker_url': expected a Celery broker URL such as 'redis://127.0.0.1:6379/0'"),
         (PG + TOPIC + SOURCE + 'crawl_timeout = 600\n[distributed]\nenabled = true\nvisibility_timeout = 300\n',
-         "[distributed] field 'visibility_timeout': 300 s must be longer than the longest crawl timeout (600 s)"),
+         "[distributed] field 'visibility_timeout': 300 s must be at least the longest crawl timeout (600 s) plus "
+         "15 s to stop it"),
         (PG + TOPIC + SOURCE + '[distributed]\nqueue = "Crawls!"\n', "[distributed] field 'queue'"),
     ],
 )

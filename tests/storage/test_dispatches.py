@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -36,25 +37,28 @@ def test_one_crawl_per_source_waits_while_the_broker_is_down(session: Session) -
     dispatches.mark_sent(session, first)
     assert state(session, first)[:2] == (DispatchState.QUEUED, 2)
     assert dispatches.unsent(session) == [(other, "daily")]
-    assert dispatches.queue_crawl(session, wire, utc_now()) is not None  # sent: the next due time queues anew
+    assert dispatches.queue_crawl(session, wire, utc_now()) is None  # queued, not started: still coalesced
+    dispatches.take_delivery(session, first, "crawl-1 pid 100")
+    dispatches.mark_sent(session, first)  # a late "sent" never sets a started crawl back to queued
+    assert state(session, first)[0] is DispatchState.STARTED
+    assert dispatches.queue_crawl(session, wire, utc_now()) is not None  # started: the next due time queues anew
 
 
-def test_a_task_the_broker_lost_is_sent_again_unless_a_later_one_waits(session: Session) -> None:
+def test_a_task_not_started_within_the_visibility_timeout_is_sent_again(session: Session) -> None:
     wire, daily = ensure_source(session, "wire", None), ensure_source(session, "daily", None)
-    lost_wire, lost_daily = (dispatches.queue_crawl(session, source, utc_now()) for source in (wire, daily))
-    assert lost_wire is not None and lost_daily is not None
-    for dispatch_id in (lost_wire, lost_daily):
+    lost, recent = (dispatches.queue_crawl(session, source, utc_now()) for source in (wire, daily))
+    assert lost is not None and recent is not None
+    for dispatch_id in (lost, recent):
         dispatches.mark_sent(session, dispatch_id)
-    assert dispatches.resend_lost(session, timedelta(minutes=5)) == 0  # sent just now: not lost yet
-    session.execute(update(CrawlDispatch).values(sent_at=utc_now() - timedelta(minutes=10)))
-    later = dispatches.queue_crawl(session, daily, utc_now())
+    assert dispatches.resend_lost(session, timedelta(minutes=5)) == 0  # sent just now
+    session.execute(update(CrawlDispatch).where(CrawlDispatch.id == lost)
+                    .values(sent_at=utc_now() - timedelta(minutes=10)))
 
-    assert dispatches.resend_lost(session, timedelta(minutes=5)) == 2
-    assert state(session, lost_wire)[0] is DispatchState.WAITING
-    skipped = state(session, lost_daily)
-    assert skipped[0] is DispatchState.SKIPPED
-    assert skipped[2] is not None and skipped[2].endswith("(the broker lost it); a later crawl of the source waits")
-    assert dispatches.unsent(session) == [(lost_wire, "wire"), (later, "daily")]
+    assert dispatches.resend_lost(session, timedelta(minutes=5)) == 1
+    waiting = state(session, lost)
+    assert waiting[0] is DispatchState.WAITING
+    assert waiting[2] is not None and waiting[2].endswith("but not started by any worker within 300 s: sent again")
+    assert dispatches.unsent(session) == [(lost, "wire")]
 
 
 def test_a_task_delivered_again_abandons_the_run_its_dead_worker_left(session: Session) -> None:
@@ -76,3 +80,5 @@ def test_a_task_delivered_again_abandons_the_run_its_dead_worker_left(session: S
 
     dispatches.finish(session, dispatch_id, DispatchState.DONE)
     assert state(session, dispatch_id)[0] is DispatchState.DONE
+    with pytest.raises(dispatches.RepeatDelivery, match=f"dispatch {dispatch_id} is done already"):
+        dispatches.take_delivery(session, dispatch_id, "crawl-3 pid 300")  # a copy the broker delivered late
