@@ -29,6 +29,7 @@ class Entry:
     url: str
     published: datetime | None = None
     title: str | None = None
+    description: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ def read_feed(body: bytes) -> tuple[Entry, ...]:
     for item in parsed.entries:
         link = item.get("link")
         if link:
-            entries.append(Entry(url=link, published=_feed_date(item), title=item.get("title")))
+            entries.append(Entry(url=link, published=_feed_date(item), title=item.get("title"),
+                                 description=item.get("summary")))
     return tuple(entries)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from storage.models import RunStatus
@@ -19,6 +20,14 @@ class SourceRun:
     run_id: int
     seen_url_keys: set[str]
     entry_points: int
+    #: (url, url_key) of frontier URLs due now: left by an interrupted run, or failed and due again
+    due: list[tuple[str, str]] = field(default_factory=list)
+    #: URLs of recent articles fetched again for their edits (``revisit_hours``)
+    revisits: list[str] = field(default_factory=list)
+    #: url → (ETag, Last-Modified) of the source's feeds and sitemaps
+    validators: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    #: when the last ``ok`` run started: a child sitemap last modified before it was read by it
+    last_ok_start: datetime | None = None
     entry_points_reached: int = 0
     errors: list[str] = field(default_factory=list)
     error_count: int = 0

@@ -26,7 +26,7 @@ from sqlalchemy.engine import make_url
 
 from crawler._limits import FieldLimits
 from crawler.schedule import parse_schedule
-from crawler.urls import default_domain
+from crawler.urls import default_domain, in_scope
 from storage.session import check_url
 
 DEFAULT_CONFIG_FILE = "accords.toml"
@@ -226,8 +226,36 @@ class DistributedConfig(_Strict):
     standby_poll_seconds: float = Field(default=1.0, gt=0)
 
 
+#: what a source is: a news site's feeds, sitemaps and pages, or a topic query to a news search service
+SOURCE_TYPES = ("site", "gdelt", "google_news")
+#: the services' real endpoints (``api_url`` overrides them, e.g. for tests)
+DEFAULT_API_URLS = {"gdelt": "https://api.gdeltproject.org/api/v2/doc/doc",
+                    "google_news": "https://news.google.com/rss/search"}
+_TIMESPAN = re.compile(r"^\d+(min|h|d|w|m)$")
+
+
+def _timespan(value: str) -> str:
+    if not _TIMESPAN.match(value):
+        raise ValueError(f"expected a GDELT timespan such as '15min', '24h', '3d', '1w' or '2m', got {value!r}")
+    return value
+
+
 class SourceConfig(_Strict):
     name: Annotated[str, AfterValidator(_slug)]
+    type: Literal["site", "gdelt", "google_news"] = "site"
+    #: query sources: the search (default: the topic's terms, quoted, joined by OR)
+    query: str | None = None
+    #: gdelt: how far back the search looks
+    timespan: Annotated[str, AfterValidator(_timespan)] | None = None
+    #: google_news: interface language, country and edition
+    hl: str | None = None
+    gl: str | None = None
+    ceid: str | None = None
+    #: query sources: the service's endpoint (default: the real one)
+    api_url: HttpUrl | None = None
+    denied_domains: tuple[Domain, ...] = ()
+    #: skip feed and sitemap entries whose title and description cannot match the topic
+    prefilter: bool = False
     feeds: tuple[HttpUrl, ...] = ()
     sitemaps: tuple[HttpUrl, ...] = ()
     start_urls: tuple[HttpUrl, ...] = ()
@@ -247,9 +275,39 @@ class SourceConfig(_Strict):
 
     @model_validator(mode="after")
     def _has_an_entry_point(self) -> SourceConfig:
-        if not (self.feeds or self.sitemaps or self.start_urls):
-            raise ValueError("needs at least one of 'feeds', 'sitemaps' or 'start_urls'")
+        if self.type == "site":
+            if not (self.feeds or self.sitemaps or self.start_urls):
+                raise ValueError("needs at least one of 'feeds', 'sitemaps' or 'start_urls'")
+            wrong = [key for key in ("query", "timespan", "hl", "gl", "ceid", "api_url") if getattr(self, key)]
+            if wrong:
+                raise ValueError(f"'{wrong[0]}' is for query sources (type = \"gdelt\" or \"google_news\")")
+            return self
+        given = [key for key in ("feeds", "sitemaps", "start_urls") if getattr(self, key)]
+        if given:
+            raise ValueError(f"a {self.type} source searches its service: it takes no '{given[0]}'")
+        other = ("hl", "gl", "ceid") if self.type == "gdelt" else ("timespan",)
+        wrong = [key for key in other if getattr(self, key)]
+        if wrong:
+            raise ValueError(f"'{wrong[0]}' is not a key of {self.type} sources")
         return self
+
+    @property
+    def is_query(self) -> bool:
+        return self.type != "site"
+
+    @property
+    def service_url(self) -> str:
+        """A query source's endpoint."""
+        return self.api_url or DEFAULT_API_URLS[self.type]
+
+    def admits(self, url: str) -> bool:
+        """Whether an article at ``url`` belongs to this source: in its scope (a query source's is
+        every domain, or its ``allowed_domains``) and not on a denied domain."""
+        if self.denied_domains and in_scope(url, self.denied_domains):
+            return False
+        if self.is_query and not self.allowed_domains:
+            return True
+        return in_scope(url, self.scope)
 
     @property
     def tzinfo(self) -> tzinfo:

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest
 
-from crawler.urls import canonical_url, in_scope
+from crawler.config import SourceConfig
+from crawler.urls import canonical_url
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -32,11 +33,12 @@ class SourceScopeMiddleware:
     def process_request(self, request: Request) -> None:
         if request.meta.get("accords_unscoped") or request.meta.get("dont_obey_robotstxt"):
             return
-        scope = getattr(getattr(self.crawler.spider, "source", None), "scope", None)
-        if scope is not None and not in_scope(request.url, scope):
+        source: SourceConfig | None = getattr(self.crawler.spider, "source", None)
+        if source is not None and not source.admits(request.url):
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("offsite/filtered")
-            raise IgnoreRequest(f"{request.url} is outside the source's domains {list(scope)}")
+            denied = f" or on a denied one {list(source.denied_domains)}" if source.denied_domains else ""
+            raise IgnoreRequest(f"{request.url} is outside the source's domains {list(source.scope)}{denied}")
 
 
 class SeenRedirectMiddleware:

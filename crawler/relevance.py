@@ -133,6 +133,13 @@ class TopicMatcher:
             return Verdict(True, combined, RULE_TERMS_AND_CONTEXT, matched)
         return Verdict(False, combined, RULE_BELOW_THRESHOLD if matched else RULE_NO_MATCH, matched)
 
+    def may_match(self, *texts: str | None) -> bool:
+        """Whether a feed or sitemap entry's title and description name a topic term (any language) or a
+        context entry: the pre-fetch filter's test (``prefilter = true``). An article whose title and
+        description name neither could still match by its body; the filter trades such misses for requests."""
+        text = " ".join(part for part in texts if part)
+        return bool(self._terms_any.count(text)) or bool(self._context.count(text))
+
     def _term_counts(self, text: str, language: str | None) -> Counter[str]:
         """``terms``, plus ``terms_by_language`` of the article's language (all of them when unknown)."""
         if language is None:

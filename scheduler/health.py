@@ -33,6 +33,15 @@ class SourceStatus:
     def failing(self) -> bool:
         return self.last_status not in (None, RunStatus.OK)
 
+    @property
+    def blocked_reason(self) -> str | None:
+        """Set when most pages of the last run were bot challenges, consent walls or paywall stubs."""
+        last = self.health.recent_runs[0] if self.health.recent_runs else None
+        if last is None or last.blocked * 2 <= last.pages_parsed:
+            return None
+        return (f"{last.blocked} of {last.pages_parsed} pages in its last run were bot challenges, consent walls "
+                "or paywall stubs")
+
 
 def staleness(health: SourceHealth, runs: int, hours: float, now: datetime) -> str | None:
     """Why a source is stale, or None."""

@@ -24,7 +24,7 @@ def next_runs(config: AccordsConfig) -> dict[str, datetime | None]:
 
 
 def print_status(config: AccordsConfig) -> int:
-    """Print the table; 1 when a source is stale or its last run failed, else 0."""
+    """Print the table; 1 when a source is stale, its last run failed or its pages are mostly blocked, else 0."""
     statuses = source_statuses(config)
     scheduled = next_runs(config)
     rows = []
@@ -44,8 +44,11 @@ def print_status(config: AccordsConfig) -> int:
     problems = [s.source.name for s in statuses if s.stale or s.failing]
     if problems:
         print(f"\n{len(problems)} source(s) stale or failing: {', '.join(problems)}")
+    blocked = [s for s in statuses if s.blocked_reason]
+    for status in blocked:
+        print(f"BLOCKED: {status.source.name}: {status.blocked_reason}")
     distributed_problem = print_distributed(config) if config.distributed.enabled else False
-    return 1 if problems or distributed_problem else 0
+    return 1 if problems or blocked or distributed_problem else 0
 
 
 def print_distributed(config: AccordsConfig) -> bool:

@@ -17,6 +17,9 @@ class RunBrief:
     started_at: datetime
     #: article pages seen for the first time (stored or judged off-topic)
     new_articles: int
+    #: pages parsed, and of those the bot challenges, consent walls and paywall stubs
+    pages_parsed: int = 0
+    blocked: int = 0
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,12 @@ class SourceHealth:
     pages_total: int
 
 
+def _brief(run: CrawlRun) -> RunBrief:
+    stats = run.stats or {}
+    return RunBrief(run.status, run.started_at, run.articles_stored + int(stats.get("accords/irrelevant", 0)),
+                    int(stats.get("accords/pages_parsed", 0)), int(stats.get("accords/blocked", 0)))
+
+
 def source_health(session: Session, name: str, recent: int) -> SourceHealth:
     source_id = session.scalar(select(Source.id).where(Source.name == name))
     if source_id is None:
@@ -39,11 +48,7 @@ def source_health(session: Session, name: str, recent: int) -> SourceHealth:
         select(CrawlRun).where(CrawlRun.source_id == source_id, CrawlRun.status != RunStatus.RUNNING)
         .order_by(CrawlRun.id.desc()).limit(recent)
     ).all()
-    briefs = tuple(
-        RunBrief(run.status, run.started_at,
-                 run.articles_stored + int((run.stats or {}).get("accords/irrelevant", 0)))
-        for run in runs
-    )
+    briefs = tuple(_brief(run) for run in runs)
     last_success = session.scalar(
         select(func.max(CrawlRun.finished_at)).where(CrawlRun.source_id == source_id,
                                                      CrawlRun.status == RunStatus.OK)

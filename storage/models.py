@@ -61,6 +61,15 @@ class DispatchState(enum.StrEnum):
     FAILED = "failed"  # the worker could not run the crawl (the error is in ``last_error``)
 
 
+class FrontierState(enum.StrEnum):
+    """Where a discovered article URL is (the ``frontier`` table)."""
+
+    NEW = "new"  # discovered, not fetched yet
+    FETCHED = "fetched"  # fetched (stored, or judged not an article or off-topic)
+    FAILED = "failed"  # the last attempt failed; tried again at ``next_attempt_at``
+    SKIPPED = "skipped"  # given up: a block page, unresolvable, or too many failed attempts
+
+
 class UrlOutcome(enum.StrEnum):
     """Why an article URL need not be downloaded again."""
 
@@ -254,3 +263,48 @@ class CrawlDispatch(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
 
     __table_args__ = (Index("ix_crawl_dispatches_state_due_at", "state", "due_at"),)
+
+
+class FrontierUrl(Base):
+    """Every article URL a source's crawls discovered, and what became of it.
+
+    A crawl records what its feeds, sitemaps, services and pages list before fetching any of it,
+    then takes the due URLs from here: an interrupted crawl resumes where it stopped, and a URL
+    that fails is tried again later with exponential back-off, a bounded number of times.
+    """
+
+    __tablename__ = "frontier"
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    url: Mapped[url]
+    url_key: Mapped[str] = mapped_column(String(MAX_URL_LENGTH))
+    #: how it was found: feed, sitemap, link, gdelt, google_news
+    found_via: Mapped[str] = mapped_column(String(16))
+    first_seen_at: Mapped[utc_timestamp] = mapped_column(default=utc_now)
+    state: Mapped[FrontierState] = mapped_column(_string_enum(FrontierState), default=FrontierState.NEW)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[utc_timestamp] = mapped_column(default=utc_now)
+
+    __table_args__ = (
+        UniqueConstraint("source_id", "url_key"),
+        Index("ix_frontier_source_id_state", "source_id", "state"),
+    )
+
+
+class HttpValidator(Base):
+    """The ``ETag`` and ``Last-Modified`` of a source's feed or sitemap, sent back as
+    ``If-None-Match``/``If-Modified-Since`` so an unchanged one answers 304 and costs no parsing."""
+
+    __tablename__ = "http_validators"
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    url: Mapped[url]
+    etag: Mapped[str | None] = mapped_column(String(1024))
+    last_modified: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[utc_timestamp] = mapped_column(default=utc_now)
+
+    __table_args__ = (UniqueConstraint("source_id", "url"),)

@@ -145,3 +145,33 @@ def test_distributed_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     config = load_config(write(tmp_path, PG + TOPIC + SOURCE + "crawl_timeout = 2400\n[distributed]\nenabled = true\n"))
     assert (config.distributed.broker_url, config.distributed.queue) == ("redis://127.0.0.1:6379/0", "accords")
     assert config.visibility_timeout == 2460  # the longest crawl timeout and a minute
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (TOPIC + '[[sources]]\nname = "g"\ntype = "gdelt"\nfeeds = ["https://e.com/f"]\n',
+         "source 'g' (sources[0]): a gdelt source searches its service: it takes no 'feeds'"),
+        (TOPIC + '[[sources]]\nname = "g"\ntype = "gdelt"\nhl = "en"\n', "'hl' is not a key of gdelt sources"),
+        (TOPIC + '[[sources]]\nname = "g"\ntype = "google_news"\ntimespan = "1d"\n',
+         "'timespan' is not a key of google_news sources"),
+        (TOPIC + '[[sources]]\nname = "g"\ntype = "gdelt"\ntimespan = "yesterday"\n',
+         "field 'timespan': expected a GDELT timespan such as '15min'"),
+        (TOPIC + SOURCE + 'query = "x"\n', "'query' is for query sources"),
+        (TOPIC + '[[sources]]\nname = "g"\ntype = "bing"\n', "source 'g' (sources[0]): field 'type'"),
+    ],
+)
+def test_query_source_keys_are_checked_against_the_type(tmp_path: Path, text: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, text))
+    assert fragment in str(error.value)
+
+
+def test_query_source_scope_and_endpoint(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, TOPIC + '[[sources]]\nname = "g"\ntype = "gdelt"\n'
+                               'denied_domains = ["msn.com"]\n' + SOURCE + 'denied_domains = ["ads.example.com"]\n'))
+    gdelt, site = config.source("g"), config.source("site")
+    assert gdelt.service_url == "https://api.gdeltproject.org/api/v2/doc/doc"
+    assert gdelt.admits("https://www.thenationalnews.com/a.html") and not gdelt.admits("https://www.msn.com/a")
+    assert site.admits("https://example.com/a") and not site.admits("https://ads.example.com/a")
+    assert not site.admits("https://other.org/a")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import os
 import signal
@@ -25,12 +26,16 @@ import sys
 import threading
 import traceback
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import FrameType
 from urllib.parse import urlsplit
 
+from tests.newsroom.archive import archive_response
+from tests.newsroom.blocked import blocked_response
 from tests.newsroom.content import SITES, Site
 from tests.newsroom.context import Context
+from tests.newsroom.discovery import BATCHEXECUTE_PATH, batchexecute_response, discovery_response
 from tests.newsroom.faults import fault_response
 from tests.newsroom.routes import HTML, JSON, Response, respond
 from tests.newsroom.syndication import syndication_response
@@ -87,6 +92,15 @@ class NewsroomHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._serve(send_body=False)
 
+    def do_POST(self) -> None:
+        """Only the Google News decoding endpoint of ``/__discovery/`` takes a POST."""
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.record(f"POST {self.path}")
+        context = self.server.context
+        response = (batchexecute_response(body, dict(context.urls)) if context is not None
+                    and urlsplit(self.path).path.endswith(BATCHEXECUTE_PATH) else Response(404, HTML, b"not found\n"))
+        self._send(response, send_body=True)
+
     def log_message(self, format: str, *args: object) -> None:
         """No per-request logging."""
 
@@ -100,7 +114,22 @@ class NewsroomHandler(BaseHTTPRequestHandler):
             response = Response(200, JSON, body, (("Cache-Control", "no-store"),))
         else:
             self.server.record(target)
-            response = self._respond(target)
+            response = self._conditional(self._respond(target))
+        self._send(response, send_body=send_body)
+
+    def _conditional(self, response: Response) -> Response:
+        """Feeds and sitemaps carry an ETag and Last-Modified; a request naming the current ETag gets a 304."""
+        if response.status != 200 or "xml" not in response.content_type:
+            return response
+        etag = '"' + hashlib.sha1(response.body).hexdigest()[:16] + '"'
+        base_time = self.server.context.base_time if self.server.context else None
+        validators = (("ETag", etag),) + ((("Last-Modified", format_datetime(base_time, usegmt=True)),)
+                                          if base_time else ())
+        if self.headers.get("If-None-Match") == etag:
+            return Response(304, response.content_type, b"", validators)
+        return Response(response.status, response.content_type, response.body, response.headers + validators)
+
+    def _send(self, response: Response, *, send_body: bool) -> None:
         body = response.body
         headers = list(response.headers)
         if response.content_type.startswith(COMPRESSIBLE):
@@ -132,6 +161,10 @@ class NewsroomHandler(BaseHTTPRequestHandler):
             others = [url for name, url in context.urls.items() if name != site.name]
             return (fault_response(target, context.url(site.name, ""), others[0] if others else "")
                     or syndication_response(site.name, context.url(site.name, ""), context.base_time, target)
+                    or discovery_response(site.name, context.url(site.name, ""), dict(context.urls),
+                                          context.base_time, target)
+                    or blocked_response(target, context.url(site.name, ""))
+                    or archive_response(context.url(site.name, ""), context.base_time, target)
                     or respond(context, site, target))
         except Exception:
             traceback.print_exc()
