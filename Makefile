@@ -40,7 +40,7 @@ chromium:
 
 ## Install the dev extras, lint, type-check and run the whole test suite.
 test: install-dev chromium lint typecheck
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
