@@ -263,7 +263,7 @@ class NewsSpider(Spider):
             self._outcome(key, FrontierState.FAILED, str(error))
             return
         blocked = blocked_reason(response.url, response.status, headers, text,
-                                 len(article.body) if article.is_article else 0)
+                                 len(article.body) if article.is_article else None)
         if blocked is not None:
             self._blocked(response.url, key, blocked)
             return
