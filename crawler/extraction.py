@@ -27,14 +27,17 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, TypeVar
 
+from crawler.analysis import PageAnalysis, analyze
 from crawler.normalize import NormalizedArticle, normalize
 from storage.runs import process_alive
 
-_PRELOADED = ["crawler.normalize"]
+T = TypeVar("T")
+_PRELOADED = ["crawler.normalize", "crawler.analysis"]
 #: pages a crawl process normalizes itself before it starts its worker processes
 START_AFTER_PAGES = 20
 #: how often a worker checks that its crawl process still runs
@@ -62,12 +65,20 @@ class ExtractionPool:
         self._executor: ProcessPoolExecutor | None = None
 
     async def normalize(self, url: str, html: str, headers: dict[str, str], **options: Any) -> NormalizedArticle:
+        return await self._run(normalize, url, html, headers, **options)
+
+    async def analyze(self, url: str, html: str, headers: dict[str, str], topic_json: str,
+                      **options: Any) -> PageAnalysis:
+        """``crawler.analysis.analyze``: normalization, relevance, countries and fingerprint in one call."""
+        return await self._run(analyze, url, html, headers, topic_json, **options)
+
+    async def _run(self, function: Callable[..., T], url: str, *args: Any, **options: Any) -> T:
         if self.processes == 0 or self._inline_left > 0:
             self._inline_left -= 1
-            return normalize(url, html, headers, **options)
+            return function(url, *args, **options)
         executor = self._ensure_executor()
         try:
-            return await asyncio.wrap_future(executor.submit(normalize, url, html, headers, **options))
+            return await asyncio.wrap_future(executor.submit(function, url, *args, **options))
         except BrokenProcessPool as error:
             self._executor = None
             executor.shutdown(wait=False, cancel_futures=True)

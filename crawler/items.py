@@ -18,7 +18,10 @@ class ArticleItem:
     fetched_at: datetime
     #: the page as downloaded, when the source keeps HTML (``keep_html = true``).
     page: RawPage | None = None
-    #: set by ``TopicPipeline``.
+    #: set by the spider's analysis (``crawler/analysis.py``), else by ``TopicPipeline``.
     verdict: Verdict | None = None
     #: ISO country code → mentions, set by ``TopicPipeline``.
     countries: dict[str, int] = field(default_factory=dict)
+    #: the content hash and band keys, when the extraction worker computed them (else at storage)
+    content_hash: str | None = None
+    band_keys: tuple[int, ...] = ()

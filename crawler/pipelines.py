@@ -56,6 +56,8 @@ class TopicPipeline:
         return cls(crawler)
 
     async def process_item(self, item: ArticleItem) -> ArticleItem:
+        if item.verdict is not None:  # judged by the extraction worker already
+            return item
         if self._matcher is None:
             spider: NewsSpider = self.crawler.spider  # type: ignore[assignment]
             self._matcher = TopicMatcher(spider.config.topic)
@@ -163,10 +165,13 @@ class StoragePipeline:
 def _row(item: ArticleItem) -> ArticleRow:
     article, verdict = item.article, item.verdict
     assert verdict is not None
-    prints = fingerprint(article.body)
+    content_hash, band_keys = item.content_hash, item.band_keys
+    if content_hash is None:
+        prints = fingerprint(article.body)
+        content_hash, band_keys = prints.content_hash, prints.band_keys
     return ArticleRow(
-        content_hash=prints.content_hash,
-        band_keys=prints.band_keys,
+        content_hash=content_hash,
+        band_keys=band_keys,
         canonical_url=article.canonical_url,
         url=article.url,
         title=article.title,

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Table, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage._upsert import insert_ignoring_conflicts
@@ -78,25 +79,36 @@ def due_urls(session: Session, source_id: int, now: datetime | None = None) -> l
 
 def record_outcomes(session: Session, source_id: int, outcomes: Sequence[Outcome]) -> None:
     now = utc_now()
+    final = [{"source": source_id, "key": outcome.url_key, "new_state": outcome.state.value, "now": now,
+              "reason": outcome.reason[:ERROR_CHARS] if outcome.reason else None}
+             for outcome in outcomes if outcome.state is not FrontierState.FAILED]
+    if final:  # one statement, run for every row (most outcomes: pages fetched)
+        table = cast(Table, FrontierUrl.__table__)
+        session.connection().execute(
+            update(table).where(table.c.source_id == bindparam("source"), table.c.url_key == bindparam("key"))
+            .values(state=bindparam("new_state"), last_error=bindparam("reason"), next_attempt_at=None,
+                    updated_at=bindparam("now")), final)
     for outcome in outcomes:
-        row = session.scalar(select(FrontierUrl).where(FrontierUrl.source_id == source_id,
-                                                       FrontierUrl.url_key == outcome.url_key))
-        if row is None:
-            continue
-        row.updated_at = now
-        row.last_error = outcome.reason[:ERROR_CHARS] if outcome.reason else None
-        if outcome.state is not FrontierState.FAILED:
-            row.state = outcome.state
-            row.next_attempt_at = None
-            continue
-        row.attempts += 1
-        if row.attempts >= MAX_ATTEMPTS:
-            row.state = FrontierState.SKIPPED
-            row.next_attempt_at = None
-            row.last_error = f"gave up after {row.attempts} failed attempts: {outcome.reason}"[:ERROR_CHARS]
-        else:
-            row.state = FrontierState.FAILED
-            row.next_attempt_at = now + RETRY_BASE * 2 ** (row.attempts - 1)
+        if outcome.state is FrontierState.FAILED:
+            _record_failure(session, source_id, outcome, now)
+
+
+def _record_failure(session: Session, source_id: int, outcome: Outcome, now: datetime) -> None:
+    """Try again later, after a back-off doubled at each attempt; give up after ``MAX_ATTEMPTS``."""
+    row = session.scalar(select(FrontierUrl).where(FrontierUrl.source_id == source_id,
+                                                   FrontierUrl.url_key == outcome.url_key))
+    if row is None:
+        return
+    row.attempts += 1
+    row.updated_at = now
+    if row.attempts >= MAX_ATTEMPTS:
+        row.state = FrontierState.SKIPPED
+        row.next_attempt_at = None
+        row.last_error = f"gave up after {row.attempts} failed attempts: {outcome.reason}"[:ERROR_CHARS]
+    else:
+        row.state = FrontierState.FAILED
+        row.next_attempt_at = now + RETRY_BASE * 2 ** (row.attempts - 1)
+        row.last_error = (outcome.reason or "")[:ERROR_CHARS] or None
 
 
 def load_validators(session: Session, source_id: int) -> dict[str, tuple[str | None, str | None]]:

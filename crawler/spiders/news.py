@@ -78,6 +78,8 @@ class NewsSpider(Spider):
     oldest: datetime
     extraction: ExtractionPool
     topic: TopicMatcher
+    #: the topic, for the extraction workers' matchers
+    topic_json: str
     frontier: FrontierBuffer
     queries: QueryDiscovery
 
@@ -106,6 +108,7 @@ class NewsSpider(Spider):
         spider.oldest = datetime.now(UTC) - timedelta(days=spider.source.lookback_days)
         spider.extraction = extraction_pool(resolved_processes(spider.config.crawl.extraction_processes))
         spider.topic = TopicMatcher(spider.config.topic)
+        spider.topic_json = spider.config.topic.model_dump_json()
         spider.queries = QueryDiscovery(spider)
         return spider
 
@@ -150,8 +153,9 @@ class NewsSpider(Spider):
             return True
         etag, modified = (response.headers.get(name) for name in (b"ETag", b"Last-Modified"))
         if etag or modified:
-            self.frontier.validators[response.url] = (etag.decode("latin-1") if etag else None,
-                                                      modified.decode("latin-1") if modified else None)
+            requested = (response.meta.get("redirect_urls") or [response.url])[0]  # the URL the next run asks
+            self.frontier.validators[requested] = (etag.decode("latin-1") if etag else None,
+                                                   modified.decode("latin-1") if modified else None)
         return False
 
     async def _discovered(self, requests: list[Request]) -> AsyncIterator[Request]:
@@ -255,13 +259,14 @@ class NewsSpider(Spider):
         self._count_page()
         text, encoding = page_text(response)
         try:
-            article = await self.extraction.normalize(
-                response.url, text, headers, rules=self.rules, language_hint=self.source.language,
+            analysis = await self.extraction.analyze(
+                response.url, text, headers, self.topic_json, rules=self.rules, language_hint=self.source.language,
                 timezone=self.source.tzinfo, limits=self.config.crawl.field_limits)
         except ExtractionCrashed as error:
             self._error(str(error))
             self._outcome(key, FrontierState.FAILED, str(error))
             return
+        article = analysis.article
         blocked = blocked_reason(response.url, response.status, headers, text,
                                  len(article.body) if article.is_article else None)
         if blocked is not None:
@@ -274,7 +279,9 @@ class NewsSpider(Spider):
             fetched_at = datetime.now(UTC)
             page = RawPage(url=response.url, body=response.body, encoding=encoding,
                            fetched_at=fetched_at, headers=headers) if self.source.keep_html else None
-            yield ArticleItem(article=article, url_keys=keys, fetched_at=fetched_at, page=page)
+            yield ArticleItem(article=article, url_keys=keys, fetched_at=fetched_at, page=page,
+                              verdict=analysis.verdict, countries=analysis.countries,
+                              content_hash=analysis.content_hash, band_keys=analysis.band_keys)
         else:
             self.crawler.stats.inc_value("accords/not_article")
         depth = int(response.meta.get("depth", 0))

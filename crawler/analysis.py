@@ -1,0 +1,49 @@
+"""Everything a crawl computes from one page, in one call that an extraction worker can run.
+
+``analyze`` normalizes the page and, for an article, judges it against the topic, counts the
+countries it mentions and, when it is relevant, takes its fingerprint (content hash and MinHash
+band keys). Run in the extraction workers (``crawler/extraction.py``), this leaves the crawl
+process only Scrapy and the database writes; the topic arrives as JSON, and each worker builds
+its matcher once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from crawler.config import TopicConfig
+from crawler.fingerprint import fingerprint
+from crawler.gazetteer import gazetteer
+from crawler.normalize import NormalizedArticle, normalize
+from crawler.relevance import TopicMatcher, Verdict
+
+
+@dataclass(frozen=True)
+class PageAnalysis:
+    article: NormalizedArticle
+    #: the topic's verdict, for an article
+    verdict: Verdict | None = None
+    #: ISO country code → mentions, for an article
+    countries: dict[str, int] = field(default_factory=dict)
+    #: the fingerprint of a relevant article (what storing it needs)
+    content_hash: str | None = None
+    band_keys: tuple[int, ...] = ()
+
+
+def analyze(url: str, html: str, headers: dict[str, str], topic_json: str, **options: Any) -> PageAnalysis:
+    article = normalize(url, html, headers, **options)
+    if not article.is_article:
+        return PageAnalysis(article)
+    verdict = _matcher(topic_json).judge(article.title, article.description, article.body, article.language)
+    countries = dict(gazetteer().count(article.title, article.description or "", article.body))
+    if not verdict.relevant:
+        return PageAnalysis(article, verdict, countries)
+    prints = fingerprint(article.body)
+    return PageAnalysis(article, verdict, countries, prints.content_hash, prints.band_keys)
+
+
+@cache
+def _matcher(topic_json: str) -> TopicMatcher:
+    return TopicMatcher(TopicConfig.model_validate_json(topic_json))
