@@ -174,7 +174,8 @@ def test_a_worker_killed_mid_crawl_loses_nothing(
         wait_for(lambda: _gone(crawl), 10, "the killed worker's crawl to die with it")
         done = wait_for(lambda: (rows := dispatch_rows(postgres_url)) and rows[0][1] is DispatchState.DONE and rows,
                         90, "the task to be delivered again and finished", service.output)
-        assert done == [("many", DispatchState.DONE, 2, RunStatus.OK)]
+        assert done == [("many", DispatchState.DONE, 2, RunStatus.OK)], (
+            f"{run_rows(postgres_url)}\n" + "\n".join(worker.output() for worker in workers))
     finally:
         stop_all(service, *workers)
     runs = run_rows(postgres_url)
