@@ -186,7 +186,7 @@ class NewsSpider(Spider):
                     validators=load_validators(session, source_id), last_ok_start=last_ok_start(session, source_id))
 
         entry_points = (len(self.source.feeds) + len(self.source.sitemaps) + len(self.source.start_urls)
-                        + len(self.queries.query_requests()))
+                        + (1 if self.source.is_query else 0))  # a query source's one search request
         return with_retries(transaction, self.config.database.retry_seconds,
                             f"starting the crawl of {self.source.name}")
 
