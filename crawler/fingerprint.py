@@ -20,6 +20,7 @@ import re
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from datasketch import MinHash
 
@@ -53,19 +54,23 @@ def content_hash(body: str) -> str:
 
 def shingles(tokens: list[str]) -> frozenset[int]:
     """Hashed word shingles (a text shorter than one shingle is one shingle)."""
+    return frozenset(_shingle_hashes(tokens))
+
+
+def _shingle_hashes(tokens: list[str]) -> list[int]:
+    """The hash of the shingle starting at each word, in text order."""
     size = min(SHINGLE_WORDS, len(tokens)) or 1
-    return frozenset(
-        _hash64(" ".join(tokens[i : i + size])) for i in range(max(1, len(tokens) - size + 1))
-    )
+    return [_hash64(" ".join(tokens[i : i + size])) for i in range(max(1, len(tokens) - size + 1))]
 
 
 def fingerprint(body: str) -> Fingerprint:
     tokens = words(body)
-    full = shingles(tokens)
+    hashes = _shingle_hashes(tokens)
+    full = frozenset(hashes)
     keys = set(_band_keys(full))
     for lead in LEAD_WORDS:
-        if len(tokens) > lead:
-            keys.update(_band_keys(shingles(tokens[:lead])))
+        if len(tokens) > lead:  # the lead's shingles are the first ones of the whole text's
+            keys.update(_band_keys(frozenset(hashes[: lead - SHINGLE_WORDS + 1])))
     return Fingerprint(content_hash(body), tuple(sorted(keys)), full)
 
 
@@ -90,8 +95,15 @@ class BodySimilarity:
         return similarity(shingles(words(body)), shingles(words(other)))
 
 
+@cache
+def _template() -> MinHash:
+    """A MinHash of ``NUM_PERM`` permutations and the default seed: its permutations are drawn once."""
+    return MinHash(num_perm=NUM_PERM)
+
+
 def _band_keys(shingle_set: Iterable[int]) -> list[int]:
-    minhash = MinHash(num_perm=NUM_PERM)
+    template = _template()
+    minhash = MinHash(num_perm=NUM_PERM, permutations=template.permutations, scheme=template.scheme)
     minhash.update_batch([struct.pack("<Q", value) for value in shingle_set])
     values = minhash.hashvalues
     return [

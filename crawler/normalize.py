@@ -17,6 +17,7 @@ listings and pages with too little text.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from urllib.parse import urljoin
 
 import trafilatura
 from lxml.html import HtmlElement
+from trafilatura import metadata
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
@@ -148,21 +150,43 @@ def _cut_long_text(html: AnyStr, bracket: AnyStr) -> AnyStr:
 
 
 class _TrafilaturaMetadata:
-    """trafilatura's metadata for the page, extracted on first use only (on a copy of the tree)."""
+    """trafilatura's metadata for the page, extracted on first use only.
+
+    A title or byline needs only the page's meta tags, JSON-LD and trafilatura's title and byline
+    heuristics (the first steps of ``trafilatura.extract_metadata``, same values); a date needs the
+    whole of it, htmldate included, on a copy of the tree.
+    """
 
     def __init__(self, tree: HtmlElement, url: str) -> None:
         self._tree = tree
         self._url = url
         self._values: dict[str, Any] | None = None
+        self._complete = False
 
     def get(self, key: str) -> Any:
-        if self._values is None:
+        if key not in ("title", "author") and not self._complete:
             document = trafilatura.extract_metadata(
                 copy.deepcopy(self._tree), default_url=self._url, date_config=dict(_DATE_SEARCH),
                 extensive=False,
             )
             self._values = document.as_dict() if isinstance(document, Document) else {}
+            self._complete = True
+        elif self._values is None:
+            self._values = _title_and_byline(self._tree)
         return self._values.get(key)
+
+
+def _title_and_byline(tree: HtmlElement) -> dict[str, Any]:
+    """What ``trafilatura.extract_metadata`` finds for ``title`` and ``author``, without its other steps."""
+    document = metadata.examine_meta(tree)
+    if document.author and " " not in document.author:
+        document.author = None
+    with contextlib.suppress(Exception):  # as in extract_metadata: a bug in its JSON-LD reader costs only those values
+        document = metadata.extract_meta_json(tree, document)
+    document.title = document.title or metadata.extract_title(tree)
+    document.author = document.author or metadata.extract_author(tree)
+    document.clean_and_trim()
+    return {"title": document.title, "author": document.author}
 
 
 def _canonical_source(url: str, declared: Structured) -> tuple[str, str]:

@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
+from pathlib import Path
 
-from crawler.normalize import normalize
+import pytest
+import trafilatura
+from trafilatura.utils import load_html
+
+from crawler.normalize import _title_and_byline, normalize
 from crawler.urls import QueryRules
 
+PAGES = Path(__file__).parent / "pages"
 PARAGRAPHS = [
     "The signing ceremony drew delegations from four governments, and officials said the "
     "agreement would open direct flights, trade offices and student exchanges within a year.",
@@ -131,3 +138,12 @@ def test_language_comes_from_markup_else_from_the_text() -> None:
     assert (header.language, header.field_sources["language"]) == ("he", "header")
     hinted = normalize("https://example.com/y", "<html><body><p>x</p></body></html>", language_hint="fr")
     assert (hinted.language, hinted.field_sources["language"]) == ("fr", "source")
+
+
+@pytest.mark.parametrize("path", sorted(PAGES.glob("*.html")), ids=lambda p: p.stem)
+def test_title_and_byline_fallback_equals_trafilaturas_whole_metadata(path: Path) -> None:
+    """The cheap fallback for a title or a byline finds what ``trafilatura.extract_metadata`` finds."""
+    tree = load_html(path.read_bytes())
+    whole = trafilatura.extract_metadata(copy.deepcopy(tree), default_url="https://example.com/a",
+                                         extensive=False).as_dict()
+    assert _title_and_byline(tree) == {"title": whole["title"], "author": whole["author"]}

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
-from crawler._phrases import PhraseMatcher, fold
+from crawler._phrases import _CHARACTERS, PhraseMatcher, fold
 
 PHRASES = [
     ("accords", "Abraham Accords"),
@@ -53,3 +55,43 @@ def test_fold_unifies_forms() -> None:
     assert fold("ＡＢＲＡＨＡＭ ’") == "abraham '"
     assert fold("إسرائيـل") == fold("اسرائيل")
     assert fold("Ёлка") == "елка"
+
+
+def _fold_by_definition(text: str) -> str:
+    """fold as specified: NFKC, every Mn character dropped one by one, case folded, forms unified."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return text.casefold().translate(_CHARACTERS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain ascii, Abraham Accords.",
+        "הֶסְכֵּמֵי אַבְרָהָם",  # niqqud (Basic Multilingual Plane marks)
+        "اتفاقيـات أَبْراهام",  # harakat and tatweel
+        "café naïve e\u0301",  # precomposed, and a mark NFKC composes
+        "x\U0001d167y\U000e0100z\U00011001",  # marks above the BMP: a musical combining mark, a variation selector
+        "İstanbul ΐ",  # case folding that produces combining marks keeps them, as before
+    ],
+)
+def test_fold_drops_every_combining_mark_as_defined(text: str) -> None:
+    assert fold(text) == _fold_by_definition(text)
+
+
+def test_fold_drops_all_the_marks_of_every_plane() -> None:
+    marks = "".join(chr(c) for c in range(0x110000)
+                    if not 0xD800 <= c <= 0xDFFF and unicodedata.category(chr(c)) == "Mn")
+    assert len(marks) > 1000
+    assert fold(marks) == _fold_by_definition(marks) == ""
+    assert fold(f"x {marks} y") == "x  y"
+
+
+def test_several_matchers_on_one_text_count_alike() -> None:
+    """The token index of a text is shared between matchers: each still counts only its own phrases."""
+    text = "Abraham Accords; the Emirates (الإمارات) and Israel (Израиль) signed the Abraham Accords."
+    accords = PhraseMatcher([("accords", "Abraham Accords")])
+    countries = PhraseMatcher([("ae", "الإمارات"), ("ae", "Emirates"), ("il", "Израил*"), ("il", "Israel")])
+    assert dict(accords.count(text)) == {"accords": 2}
+    assert dict(countries.count(text)) == {"ae": 2, "il": 2}
+    assert dict(PhraseMatcher([("none", "Oslo Accords")]).count(text)) == {}
