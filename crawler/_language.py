@@ -17,6 +17,16 @@ def _identifier() -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+def load_language_model() -> None:
+    """Load the detection model (about 75 MiB) now rather than on first use."""
+    _identifier()
+
+
+def release_language_model() -> None:
+    """Drop the loaded model; the next detection loads it again."""
+    _identifier.cache_clear()
+
+
 def primary_subtag(code: str | None) -> str | None:
     """'en-GB', 'en_GB' and 'EN' → 'en'; empty or malformed → None."""
     if not code or not code.strip():

@@ -43,7 +43,7 @@ _HEBREW_PREFIX_LETTERS = frozenset("והבלמשכ")
 _MIN_STEM = 3
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def fold(text: str) -> str:
     """The form text and phrases are compared in (cached: a page's body is folded by the topic
     matcher, the gazetteer and the fingerprint)."""
@@ -144,7 +144,7 @@ class _TokenIndex:
         self.stem_set = {form[:_MIN_STEM] for form in self.form_set}
 
     @staticmethod
-    @lru_cache(maxsize=64)
+    @lru_cache(maxsize=16)
     def of(text: str) -> _TokenIndex:
         """The index of ``text`` (cached: a page's texts are matched by several matchers)."""
         return _TokenIndex(text)
@@ -160,7 +160,7 @@ class _TokenIndex:
                 yield position
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)
 def _variants(token: str) -> tuple[str, ...]:
     return variants(token)
 

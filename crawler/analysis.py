@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import trafilatura.external
+
+from crawler._language import load_language_model, release_language_model
 from crawler.config import TopicConfig
 from crawler.fingerprint import fingerprint
 from crawler.gazetteer import gazetteer
@@ -42,6 +45,21 @@ def analyze(url: str, html: str, headers: dict[str, str], topic_json: str, **opt
         return PageAnalysis(article, verdict, countries)
     prints = fingerprint(article.body)
     return PageAnalysis(article, verdict, countries, prints.content_hash, prints.band_keys)
+
+
+def load_models() -> None:
+    """Load now what ``analyze`` otherwise loads on first use: the language model, justext's stop
+    words (trafilatura's fallback extractor) and the country gazetteer."""
+    load_language_model()
+    trafilatura.external.jt_stoplist_init()
+    gazetteer()
+
+
+def release_models() -> None:
+    """Drop this process's language model and stop words: once extraction runs in worker processes,
+    only they use them (both are loaded again on first use)."""
+    release_language_model()
+    trafilatura.external.JT_STOPLIST = None
 
 
 @cache

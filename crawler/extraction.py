@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import threading
@@ -32,12 +34,15 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from crawler.analysis import PageAnalysis, analyze
+from crawler.analysis import PageAnalysis, analyze, release_models
 from crawler.normalize import NormalizedArticle, normalize
 from storage.runs import process_alive
 
 T = TypeVar("T")
-_PRELOADED = ["crawler.normalize", "crawler.analysis"]
+#: glibc's ``mallopt`` parameter, and the block size from which malloc maps memory of its own
+_M_MMAP_THRESHOLD = -3
+_BIG_BUFFER_BYTES = 128 * 1024
+_PRELOADED = ["crawler._extraction_preload"]
 #: pages a crawl process normalizes itself before it starts its worker processes
 START_AFTER_PAGES = 20
 #: how often a worker checks that its crawl process still runs
@@ -86,6 +91,8 @@ class ExtractionPool:
 
     def _ensure_executor(self) -> ProcessPoolExecutor:
         if self._executor is None:
+            release_models()
+            return_big_buffers_to_the_os()
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(_PRELOADED)
             self._executor = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_watch,
@@ -98,8 +105,23 @@ class ExtractionPool:
             self._executor = None
 
 
+def return_big_buffers_to_the_os() -> None:
+    """Have glibc's malloc map every block of 128 KiB or more on its own and unmap it when freed.
+
+    By default the threshold rises to the largest block freed so far, and the pages (HTML of a few
+    hundred KiB each, their parsed text) are then carved out of the heap, which fragments and keeps
+    the process's peak memory for good. A no-op on a C library other than glibc.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(_M_MMAP_THRESHOLD, _BIG_BUFFER_BYTES)
+    except (OSError, AttributeError):
+        pass
+
+
 def _watch(crawl_pid: int) -> None:
     """In a worker: exit as soon as the crawl process ``crawl_pid`` is gone."""
+    return_big_buffers_to_the_os()
 
     def watch() -> None:
         while process_alive(crawl_pid):

@@ -16,13 +16,15 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
+import importlib.util
 import re
 import struct
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-
-from datasketch import MinHash
+from typing import TYPE_CHECKING
 
 from crawler._phrases import fold
 
@@ -93,6 +95,34 @@ class BodySimilarity:
 
     def similarity(self, body: str, other: str) -> float:
         return similarity(shingles(words(body)), shingles(words(other)))
+
+
+def _minhash_class() -> type[MinHash]:
+    """datasketch's ``MinHash`` without the rest of the package.
+
+    ``import datasketch`` also imports its LSH indexes, and with them SciPy: 60 MiB more in every
+    crawl and extraction process, for classes this module never uses. The package's ``__init__`` is
+    skipped by importing ``datasketch.minhash`` under a bare package module; the modules this loaded
+    are then forgotten, so that a later ``import datasketch`` anywhere runs as usual.
+    """
+    if "datasketch" in sys.modules:
+        return sys.modules["datasketch"].MinHash
+    spec = importlib.util.find_spec("datasketch")
+    assert spec is not None, "datasketch is a dependency"
+    before = set(sys.modules)
+    sys.modules["datasketch"] = importlib.util.module_from_spec(spec)
+    try:
+        return importlib.import_module("datasketch.minhash").MinHash
+    finally:
+        for name in set(sys.modules) - before:
+            if name == "datasketch" or name.startswith("datasketch."):
+                del sys.modules[name]
+
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
+else:
+    MinHash = _minhash_class()
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import subprocess
@@ -12,7 +13,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import trafilatura.external
 
+from crawler._language import _identifier
+from crawler.analysis import load_models
 from crawler.extraction import ExtractionCrashed, ExtractionPool, resolved_processes
 from crawler.normalize import normalize
 from crawler.urls import QueryRules
@@ -108,3 +112,26 @@ def test_workers_exit_when_their_crawl_process_is_killed(tmp_path: Path) -> None
     while any(process_alive(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(process_alive(pid) for pid in workers)
+
+
+def _worker_state(_url: str) -> tuple[int, int, bool]:
+    """In a worker, before any page: is the language model loaded, how many objects are frozen, are stop words loaded."""
+    return _identifier.cache_info().currsize, gc.get_freeze_count(), trafilatura.external.JT_STOPLIST is not None
+
+
+def test_workers_start_with_the_models_the_forkserver_loaded_and_release_the_crawl_processs() -> None:
+    pool = ExtractionPool(1, start_after=1)
+
+    async def scenario() -> tuple[int, int, bool]:
+        load_models()  # as an inline page in a language it does not declare would
+        await pool.normalize(URL, page(), {})  # inline
+        assert _identifier.cache_info().currsize == 1
+        return await pool._run(_worker_state, URL)
+
+    try:
+        loaded, frozen, stop_words = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert (loaded, stop_words) == (1, True) and frozen > 100_000
+    assert _identifier.cache_info().currsize == 0 and trafilatura.external.JT_STOPLIST is None
+    assert normalize(URL, page(), {}).language == "ar"  # both load again on use

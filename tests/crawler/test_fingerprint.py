@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from crawler.fingerprint import BodySimilarity, content_hash, fingerprint, similarity
 
 STORY = " ".join(
@@ -28,3 +32,17 @@ def test_different_stories_are_not_similar() -> None:
     other = " ".join(f"Match report {i}: the home side scored twice in the second half." for i in range(30))
     assert similarity(fingerprint(STORY).shingles, fingerprint(other).shingles) < 0.05
     assert not set(fingerprint(STORY).band_keys) & set(fingerprint(other).band_keys)
+
+
+def test_fingerprints_load_minhash_without_scipy_and_leave_datasketch_importable() -> None:
+    script = ("import sys\n"
+              "from crawler.fingerprint import fingerprint\n"
+              "assert fingerprint('one two three four five six').band_keys\n"
+              "assert 'scipy' not in sys.modules and 'datasketch' not in sys.modules\n"
+              "from datasketch import MinHash, MinHashLSH\n"
+              "import datasketch.minhash\n"
+              "print(MinHashLSH.__name__, 'scipy' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["MinHashLSH", "True"]
