@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import FromClause
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -33,5 +34,25 @@ def insert_ignoring_conflicts(
     if returning:
         statement = statement.returning(*(table.c[name] for name in returning))
         return list(session.execute(statement, list(rows)).all())
+    if dialect == "postgresql" and len(rows) > 1:
+        _insert_arrays_ignoring_conflicts(session, table, rows, conflict_columns)
+        return []
     session.execute(statement, list(rows))
     return []
+
+
+def _insert_arrays_ignoring_conflicts(
+    session: Session, table: FromClause, rows: Sequence[dict[str, Any]], conflict_columns: Sequence[str],
+) -> None:
+    """PostgreSQL: the rows as one array per column, unnested by the server in one statement.
+
+    psycopg's executemany runs one INSERT per row (pipelined); this is one INSERT ... SELECT for them all.
+    """
+    names = list(rows[0])
+    arrays = sa.func.unnest(*(
+        sa.bindparam(f"column_{i}", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type))
+        for i, name in enumerate(names)
+    )).table_valued(*names).render_derived()
+    statement = postgresql.insert(table).from_select(  # type: ignore[arg-type]
+        names, sa.select(*(arrays.c[name] for name in names)))
+    session.execute(statement.on_conflict_do_nothing(index_elements=list(conflict_columns)))

@@ -15,7 +15,15 @@ from storage._locks import lock_story_filing
 from storage._upsert import insert_ignoring_conflicts
 from storage.models import Article, ArticleCountry, ArticleHtml, SeenUrl, UrlOutcome, utc_now
 from storage.pages import RawPage, page_row
-from storage.stories import DuplicateCheck, find_copy_source, join_story, record_version, start_story, store_bands
+from storage.stories import (
+    CopyFinder,
+    DuplicateCheck,
+    join_story,
+    record_version,
+    start_story,
+    store_bands,
+    store_many_bands,
+)
 
 
 @dataclass(frozen=True)
@@ -94,12 +102,14 @@ def store_articles(
     copies: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
-    for canonical, row in first.items():
-        article = existing.get(canonical)
-        if article is not None:
-            (updated if _refresh(session, article, row) else unchanged).append(canonical)
-            continue
-        match = find_copy_source(session, row, check)
+    for canonical, article in existing.items():  # first, so that the new ones meet their latest text
+        (updated if _refresh(session, article, first[canonical]) else unchanged).append(canonical)
+    new = [row for canonical, row in first.items() if canonical not in existing]
+    finder = CopyFinder(session, new, check)
+    bands: list[tuple[int, tuple[int, ...]]] = []
+    extras: list[tuple[int, ArticleRow]] = []
+    for row in new:
+        match = finder.find(row)
         values = {name: getattr(row, name) for name in ARTICLE_COLUMNS}
         inserted = insert_ignoring_conflicts(
             session, Article.__table__,
@@ -107,16 +117,20 @@ def store_articles(
             ["canonical_url"], returning=["id"],
         )
         if not inserted:  # stored meanwhile by another process
-            unchanged.append(canonical)
+            unchanged.append(row.canonical_url)
             continue
         article_id = inserted[0][0]
         if match is None:
-            start_story(session, article_id)
+            story_id = start_story(session, article_id)
         else:
             join_story(session, session.get_one(Article, article_id), match)
-        store_bands(session, article_id, row.band_keys)
-        _store_extras(session, article_id, row)
-        (copies if match else stored).append(canonical)
+            story_id = match.story_id
+        finder.add(row, article_id, story_id)
+        bands.append((article_id, row.band_keys))
+        extras.append((article_id, row))
+        (copies if match else stored).append(row.canonical_url)
+    store_many_bands(session, bands)
+    _store_extras(session, extras)
     ids = dict(session.execute(select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(first))).all())
     seen = [
         {"url_key": key, "source_id": source_id, "article_id": ids.get(canonical),
@@ -142,11 +156,12 @@ def _refresh(session: Session, article: Article, row: ArticleRow) -> bool:
     return True
 
 
-def _store_extras(session: Session, article_id: int, row: ArticleRow) -> None:
-    if row.page is not None:
-        insert_ignoring_conflicts(session, ArticleHtml.__table__, [page_row(article_id, row.page)], ["article_id"])
+def _store_extras(session: Session, articles: Sequence[tuple[int, ArticleRow]]) -> None:
+    """The kept pages and the country mentions of new articles, one statement each."""
+    pages = [page_row(article_id, row.page) for article_id, row in articles if row.page is not None]
+    insert_ignoring_conflicts(session, ArticleHtml.__table__, pages, ["article_id"])
     mentions = [{"article_id": article_id, "country_code": code, "mentions": count}
-                for code, count in row.countries.items()]
+                for article_id, row in articles for code, count in row.countries.items()]
     insert_ignoring_conflicts(session, ArticleCountry.__table__, mentions, ["article_id", "country_code"])
 
 

@@ -15,10 +15,11 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -29,6 +30,7 @@ from storage.models import Article, ArticleBand, ArticleVersion, Story, utc_now
 if TYPE_CHECKING:
     from storage.articles import ArticleRow
 
+T = TypeVar("T")
 MAX_CANDIDATES = 50
 VERSIONED_FIELDS = ("title", "body")
 
@@ -49,41 +51,102 @@ class Match:
     similarity: float
 
 
-def find_copy_source(session: Session, row: ArticleRow, check: DuplicateCheck | None) -> Match | None:
-    """The stored article ``row`` copies, if any."""
-    if row.content_hash:
-        exact = session.execute(
-            select(Article.id, Article.story_id)
-            .where(Article.content_hash == row.content_hash, Article.story_id.is_not(None))
-            .order_by(Article.id).limit(1)
-        ).first()
-        if exact is not None:
-            return Match(exact.id, exact.story_id, 1.0)
-    if check is None or not row.band_keys:
-        return None
-    candidates = session.scalars(
-        select(ArticleBand.article_id).where(ArticleBand.band_key.in_(row.band_keys))
-        .group_by(ArticleBand.article_id).order_by(func.count().desc(), ArticleBand.article_id)
-        .limit(MAX_CANDIDATES)
-    ).all()
-    best: Match | None = None
-    for candidate in session.execute(
-        select(Article.id, Article.story_id, Article.body)
-        .where(Article.id.in_(candidates), Article.story_id.is_not(None))
-    ).all():
-        score = check.similarity(row.body, candidate.body)
-        if score >= check.threshold and (best is None or score > best.similarity):
-            best = Match(candidate.id, candidate.story_id, score)
-    return best
+#: values per ``IN (...)`` list: well under SQLite's 32,766 bound parameters
+IN_CHUNK = 2000
 
 
-def start_story(session: Session, article_id: int) -> None:
+class CopyFinder:
+    """The article each new article of a batch copies, if any, decided as one by one.
+
+    - A stored article with the same ``content_hash`` (the first stored) is an exact copy's source.
+    - Otherwise the candidates are the ``MAX_CANDIDATES`` articles sharing most band keys with it
+      (ties: the first stored); the most similar one at or above the threshold is the source.
+
+    Three queries serve the whole batch (stored articles with the batch's content hashes, stored
+    band keys the batch shares, the candidates' bodies) instead of up to three per article. The
+    articles stored earlier in the batch are candidates too, from memory: ``add`` each one as it is
+    stored, and write the batch's band keys once at its end.
+    """
+
+    def __init__(self, session: Session, rows: Sequence[ArticleRow], check: DuplicateCheck | None) -> None:
+        self._check = check
+        self._exact: dict[str, Match] = {}
+        self._stored_with: dict[int, list[int]] = {}
+        self._batch_with: dict[int, list[int]] = {}
+        #: article id → (story id, body), for the stored candidates and the batch's articles
+        self._bodies: dict[int, tuple[int, str]] = {}
+        hashes = [h for h in dict.fromkeys(row.content_hash for row in rows) if h]
+        for chunk in _chunks(hashes):
+            for found in session.execute(
+                select(Article.id, Article.story_id, Article.content_hash)
+                .where(Article.content_hash.in_(chunk), Article.story_id.is_not(None))
+            ):
+                known = self._exact.get(found.content_hash)
+                if known is None or found.id < known.article_id:
+                    self._exact[found.content_hash] = Match(found.id, found.story_id, 1.0)
+        if check is None:
+            return
+        for keys in _chunks(list({key for row in rows for key in row.band_keys})):
+            for band in session.execute(
+                select(ArticleBand.band_key, ArticleBand.article_id).where(ArticleBand.band_key.in_(keys))
+            ):
+                self._stored_with.setdefault(band.band_key, []).append(band.article_id)
+        wanted = sorted({article_id for row in rows if row.content_hash not in self._exact
+                         for article_id in self._candidates(row.band_keys)})
+        for ids in _chunks(wanted):
+            for found in session.execute(
+                select(Article.id, Article.story_id, Article.body)
+                .where(Article.id.in_(ids), Article.story_id.is_not(None))
+            ):
+                self._bodies[found.id] = (found.story_id, found.body)
+
+    def find(self, row: ArticleRow) -> Match | None:
+        """The stored article (or earlier article of the batch) ``row`` copies."""
+        if row.content_hash and row.content_hash in self._exact:
+            return self._exact[row.content_hash]
+        check = self._check
+        if check is None or not row.band_keys:
+            return None
+        best: Match | None = None
+        for article_id in sorted(self._candidates(row.band_keys)):
+            if article_id not in self._bodies:
+                continue
+            story_id, body = self._bodies[article_id]
+            score = check.similarity(row.body, body)
+            if score >= check.threshold and (best is None or score > best.similarity):
+                best = Match(article_id, story_id, score)
+        return best
+
+    def add(self, row: ArticleRow, article_id: int, story_id: int) -> None:
+        """``row`` was stored as ``article_id`` in ``story_id``: a candidate for the rest of the batch."""
+        if row.content_hash:
+            self._exact.setdefault(row.content_hash, Match(article_id, story_id, 1.0))
+        for key in dict.fromkeys(row.band_keys):
+            self._batch_with.setdefault(key, []).append(article_id)
+        self._bodies[article_id] = (story_id, row.body)
+
+    def _candidates(self, band_keys: Sequence[int]) -> list[int]:
+        """The ``MAX_CANDIDATES`` articles sharing most of ``band_keys``, ties in storage order."""
+        shared: Counter[int] = Counter()
+        for key in dict.fromkeys(band_keys):
+            shared.update(self._stored_with.get(key, ()))
+            shared.update(self._batch_with.get(key, ()))
+        return [article_id for article_id, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+                [:MAX_CANDIDATES]]
+
+
+def _chunks(values: Sequence[T]) -> list[Sequence[T]]:
+    return [values[i : i + IN_CHUNK] for i in range(0, len(values), IN_CHUNK)]
+
+
+def start_story(session: Session, article_id: int) -> int:
     """Put a new article that copies nothing in a story of its own (two statements, no ORM load)."""
-    story_id = session.execute(
+    story_id: int = session.execute(
         insert(Story).values(origin_article_id=article_id, created_at=utc_now()).returning(Story.id)
     ).scalar_one()
     session.execute(update(Article).where(Article.id == article_id).values(story_id=story_id),
                     execution_options={"synchronize_session": False})
+    return story_id
 
 
 def join_story(session: Session, article: Article, match: Match) -> None:
@@ -113,7 +176,13 @@ def _published_before(article: Article, origin: Article) -> bool:
 def store_bands(session: Session, article_id: int, band_keys: Sequence[int], replace: bool = False) -> None:
     if replace:
         session.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
-    rows = [{"band_key": key, "article_id": article_id} for key in dict.fromkeys(band_keys)]
+    store_many_bands(session, [(article_id, band_keys)])
+
+
+def store_many_bands(session: Session, articles: Sequence[tuple[int, Sequence[int]]]) -> None:
+    """The band keys of several new articles, in one statement."""
+    rows = [{"band_key": key, "article_id": article_id}
+            for article_id, band_keys in articles for key in dict.fromkeys(band_keys)]
     insert_ignoring_conflicts(session, ArticleBand.__table__, rows, ["band_key", "article_id"])
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from crawler.fingerprint import BodySimilarity, fingerprint
 from storage.articles import ArticleRow, store_articles
 from storage.migrate import upgrade
-from storage.models import Article, ArticleVersion, Story
+from storage.models import Article, ArticleBand, ArticleVersion, Story
 from storage.runs import ensure_source
 from storage.session import make_engine
 
@@ -88,3 +88,61 @@ def test_concurrent_writers_file_copies_into_one_story(database_url: str) -> Non
         assert session.scalar(select(func.count()).select_from(Story)) == 1
         assert session.scalar(select(func.count(Article.id)).where(Article.duplicate_of_id.is_(None))) == 1
     engine.dispose()
+
+
+OTHER = " ".join(f"Line {i} covers the football derby and the transfer window of the city clubs." for i in range(25))
+THIRD = " ".join(f"Item {i} explains the new airline route and the visa rules for travellers." for i in range(25))
+
+
+def mixed_rows() -> list[ArticleRow]:
+    """Originals, their exact and near copies, teasers and unrelated stories, copies before and after originals."""
+    return [
+        row("https://a.example/water", published=PUBLISHED),
+        row("https://b.example/football", body=OTHER, published=PUBLISHED, title="Derby"),
+        row("https://c.example/water-copy", published=PUBLISHED + timedelta(hours=1)),
+        row("https://d.example/water-near", body=BODY + " Analysts expect more meetings.", title="Analysis"),
+        row("https://e.example/flights", body=THIRD, published=PUBLISHED + timedelta(hours=3), title="Flights"),
+        row("https://f.example/flights-earlier", body="Update. " + THIRD, published=PUBLISHED, title="Flights"),
+        row("https://g.example/football-teaser", body=" ".join(OTHER.split()[:70]), title="Derby teaser"),
+        row("https://h.example/unrelated", body="A recipe for lemon cake with almonds and honey. " * 12,
+            title="Cake"),
+    ]
+
+
+def story_partition(session: Session) -> tuple[frozenset[frozenset[str]], dict[str, str | None]]:
+    """Which URLs share a story, and the URL each article points at as its story's origin."""
+    articles = list(session.scalars(select(Article)))
+    by_id = {a.id: a.canonical_url for a in articles}
+    stories: dict[int, set[str]] = {}
+    for article in articles:
+        assert article.story_id is not None
+        stories.setdefault(article.story_id, set()).add(article.canonical_url)
+    return (frozenset(frozenset(urls) for urls in stories.values()),
+            {a.canonical_url: by_id.get(a.duplicate_of_id) if a.duplicate_of_id else None for a in articles})
+
+
+def test_a_batch_files_its_articles_as_storing_them_one_by_one_would(session: Session) -> None:
+    source_id = ensure_source(session, "wire", None)
+    stored_before = [row("https://z.example/water-wire", published=PUBLISHED + timedelta(hours=2))]
+    with session.begin_nested() as one_by_one:
+        for each in [*stored_before, *mixed_rows()]:
+            store_articles(session, source_id, None, [each], CHECK)
+        expected = story_partition(session)
+        one_by_one.rollback()
+    store_articles(session, source_id, None, stored_before, CHECK)
+    result = store_articles(session, source_id, None, mixed_rows(), CHECK)
+    assert story_partition(session) == expected
+    assert expected[0] == frozenset({
+        frozenset({"https://z.example/water-wire", "https://a.example/water", "https://c.example/water-copy",
+                   "https://d.example/water-near"}),
+        frozenset({"https://b.example/football", "https://g.example/football-teaser"}),
+        frozenset({"https://e.example/flights", "https://f.example/flights-earlier"}),
+        frozenset({"https://h.example/unrelated"}),
+    })
+    assert expected[1]["https://e.example/flights"] == "https://f.example/flights-earlier"
+    assert set(result.copies) == {"https://a.example/water", "https://c.example/water-copy",
+                                  "https://d.example/water-near", "https://f.example/flights-earlier",
+                                  "https://g.example/football-teaser"}
+    bands = dict(session.execute(select(ArticleBand.article_id, func.count()).group_by(ArticleBand.article_id)).all())
+    assert {a.canonical_url: bands[a.id] for a in session.scalars(select(Article))} == {
+        r.canonical_url: len(set(r.band_keys)) for r in [*stored_before, *mixed_rows()]}
