@@ -11,6 +11,9 @@ from __future__ import annotations
 import gc
 
 from crawler.analysis import load_models
+from crawler.extraction import trim_heap
 
 load_models()
+gc.collect()
+trim_heap()  # what the imports and the model loading left free, before the workers are forked
 gc.freeze()

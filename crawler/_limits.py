@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from crawler.normalize import NormalizedArticle
+    from crawler.article import NormalizedArticle
 
 MAX_URL = 2048
 MAX_NAME = 200

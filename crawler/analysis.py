@@ -9,30 +9,18 @@ its matcher once.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import trafilatura.external
 
 from crawler._language import load_language_model, release_language_model
+from crawler.article import PageAnalysis
 from crawler.config import TopicConfig
 from crawler.fingerprint import fingerprint
 from crawler.gazetteer import gazetteer
-from crawler.normalize import NormalizedArticle, normalize
-from crawler.relevance import TopicMatcher, Verdict
-
-
-@dataclass(frozen=True)
-class PageAnalysis:
-    article: NormalizedArticle
-    #: the topic's verdict, for an article
-    verdict: Verdict | None = None
-    #: ISO country code → mentions, for an article
-    countries: dict[str, int] = field(default_factory=dict)
-    #: the fingerprint of a relevant article (what storing it needs)
-    content_hash: str | None = None
-    band_keys: tuple[int, ...] = ()
+from crawler.normalize import normalize
+from crawler.relevance import TopicMatcher
 
 
 def analyze(url: str, html: str, headers: dict[str, str], topic_json: str, **options: Any) -> PageAnalysis:

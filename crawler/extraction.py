@@ -8,10 +8,13 @@ reactor keeps downloading, parsing feeds and writing to the database; with
 means one worker per core on a machine with more than one core, else 0.
 
 Workers are forked from a forkserver that has imported the extraction code
-once; starting them costs about a second of CPU, so the pool starts only
-once a crawl process has normalized ``START_AFTER_PAGES`` pages itself: the
-many small scheduled crawls (a few new articles each) never pay for it,
-backfills and big crawls do once. A worker that dies (a page that crashes lxml)
+and loaded its models once (``crawler/_extraction_preload.py``); starting
+them costs about two seconds of CPU, so the pool starts only once a crawl
+process has normalized ``START_AFTER_PAGES`` pages itself: the many small
+scheduled crawls (a few new articles each) never pay for it, backfills and
+big crawls do once. A crawl that already knows of that many pages to fetch
+(``expect``: a sitemap of thousands) starts the pool at its first page, and
+its own process then never imports trafilatura nor loads the models. A worker that dies (a page that crashes lxml)
 costs only that page: ``ExtractionCrashed`` is raised for it and a new pool
 is started for the next one. A crawl process that dies (SIGKILL, the OOM
 killer) takes its workers with it: each worker checks every second that the
@@ -27,6 +30,7 @@ import ctypes
 import ctypes.util
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -34,8 +38,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from crawler.analysis import PageAnalysis, analyze, release_models
-from crawler.normalize import NormalizedArticle, normalize
+from crawler.article import NormalizedArticle, PageAnalysis
 from storage.runs import process_alive
 
 T = TypeVar("T")
@@ -69,13 +72,19 @@ class ExtractionPool:
         self._inline_left = start_after
         self._executor: ProcessPoolExecutor | None = None
 
+    def expect(self, pages: int) -> None:
+        """The crawl knows of ``pages`` more pages to fetch: as many as the inline ones left or more, and
+        the pool starts with the next page (this process then never loads trafilatura or the models)."""
+        if self.processes > 0 and pages >= self._inline_left:
+            self._inline_left = 0
+
     async def normalize(self, url: str, html: str, headers: dict[str, str], **options: Any) -> NormalizedArticle:
-        return await self._run(normalize, url, html, headers, **options)
+        return await self._run(_normalize, url, html, headers, **options)
 
     async def analyze(self, url: str, html: str, headers: dict[str, str], topic_json: str,
                       **options: Any) -> PageAnalysis:
         """``crawler.analysis.analyze``: normalization, relevance, countries and fingerprint in one call."""
-        return await self._run(analyze, url, html, headers, topic_json, **options)
+        return await self._run(_analyze, url, html, headers, topic_json, **options)
 
     async def _run(self, function: Callable[..., T], url: str, *args: Any, **options: Any) -> T:
         if self.processes == 0 or self._inline_left > 0:
@@ -91,7 +100,7 @@ class ExtractionPool:
 
     def _ensure_executor(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            release_models()
+            _release_models()
             return_big_buffers_to_the_os()
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(_PRELOADED)
@@ -105,6 +114,27 @@ class ExtractionPool:
             self._executor = None
 
 
+def _normalize(*args: Any, **options: Any) -> NormalizedArticle:
+    """``crawler.normalize.normalize``, imported on first use (it loads trafilatura)."""
+    from crawler.normalize import normalize
+
+    return normalize(*args, **options)
+
+
+def _analyze(*args: Any, **options: Any) -> PageAnalysis:
+    """``crawler.analysis.analyze``, imported on first use (it loads trafilatura and the language model)."""
+    from crawler.analysis import analyze
+
+    return analyze(*args, **options)
+
+
+def _release_models() -> None:
+    """Drop this process's copies of the models, if its inline pages loaded them."""
+    analysis = sys.modules.get("crawler.analysis")
+    if analysis is not None:
+        analysis.release_models()
+
+
 def return_big_buffers_to_the_os() -> None:
     """Have glibc's malloc map every block of 128 KiB or more on its own and unmap it when freed.
 
@@ -112,11 +142,24 @@ def return_big_buffers_to_the_os() -> None:
     hundred KiB each, their parsed text) are then carved out of the heap, which fragments and keeps
     the process's peak memory for good. A no-op on a C library other than glibc.
     """
+    libc = _glibc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_THRESHOLD, _BIG_BUFFER_BYTES)
+
+
+def trim_heap() -> None:
+    """Hand the free memory of glibc's heap back to the system (a no-op on another C library)."""
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
+def _glibc() -> ctypes.CDLL | None:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.mallopt(_M_MMAP_THRESHOLD, _BIG_BUFFER_BYTES)
-    except (OSError, AttributeError):
-        pass
+    except OSError:
+        return None
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
 
 
 def _watch(crawl_pid: int) -> None:

@@ -26,6 +26,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
 from crawler._phrases import fold
 
 SHINGLE_WORDS = 4
@@ -119,21 +122,16 @@ def _minhash_class() -> type[MinHash]:
                 del sys.modules[name]
 
 
-if TYPE_CHECKING:
-    from datasketch import MinHash
-else:
-    MinHash = _minhash_class()
-
-
 @cache
 def _template() -> MinHash:
-    """A MinHash of ``NUM_PERM`` permutations and the default seed: its permutations are drawn once."""
-    return MinHash(num_perm=NUM_PERM)
+    """A MinHash of ``NUM_PERM`` permutations and the default seed: its permutations are drawn once
+    (and datasketch, with NumPy, is loaded on the first fingerprint, not by importing this module)."""
+    return _minhash_class()(num_perm=NUM_PERM)
 
 
 def _band_keys(shingle_set: Iterable[int]) -> list[int]:
     template = _template()
-    minhash = MinHash(num_perm=NUM_PERM, permutations=template.permutations, scheme=template.scheme)
+    minhash = type(template)(num_perm=NUM_PERM, permutations=template.permutations, scheme=template.scheme)
     minhash.update_batch([struct.pack("<Q", value) for value in shingle_set])
     values = minhash.hashvalues
     return [

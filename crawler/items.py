@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from crawler.normalize import NormalizedArticle
+from crawler.article import NormalizedArticle
 from crawler.relevance import Verdict
 from storage.pages import RawPage
 

@@ -20,8 +20,7 @@ from __future__ import annotations
 import contextlib
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, tzinfo
 from typing import Any, AnyStr
 from urllib.parse import urljoin
 
@@ -36,6 +35,7 @@ from crawler._boilerplate import strip_boilerplate
 from crawler._language import detect_language, primary_subtag
 from crawler._limits import MAX_URL, FieldLimits, clamp
 from crawler._structured import LISTING_TYPES, Structured, jsonld_text, read_structured
+from crawler.article import NormalizedArticle
 from crawler.urls import QueryRules, canonical_url, desktop_url, same_site
 
 MIN_ARTICLE_WORDS = 60
@@ -43,26 +43,8 @@ MIN_UNDECLARED_ARTICLE_WORDS = 150
 MIN_PARAGRAPH_WORDS = 20
 #: htmldate without its "extensive" guessing (it reads a footer's copyright year as a date).
 _DATE_SEARCH = {"extensive_search": False, "original_date": True}
-@dataclass(frozen=True)
-class NormalizedArticle:
-    url: str
-    canonical_url: str
-    title: str
-    body: str
-    word_count: int
-    is_article: bool
-    site_name: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published_at: datetime | None = None
-    modified_at: datetime | None = None
-    language: str | None = None
-    description: str | None = None
-    section: str | None = None
-    tags: list[str] = field(default_factory=list)
-    image_url: str | None = None
-    #: field name → where its value came from: jsonld, microdata, opengraph, meta,
-    #: time-element, trafilatura, markup, header, detected, source, url.
-    field_sources: dict[str, str] = field(default_factory=dict)
+
+__all__ = ["NormalizedArticle", "normalize"]
 
 
 def normalize(

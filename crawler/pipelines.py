@@ -80,6 +80,8 @@ class StoragePipeline:
         self._closing: asyncio.Future[None] | None = None
         self._spider_closing = False
         self._database_seconds = 0.0
+        #: CPU time of this process's database thread inside those transactions
+        self._database_cpu_seconds = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StoragePipeline:
@@ -133,14 +135,16 @@ class StoragePipeline:
         check = BodySimilarity(spider.config.dedup.threshold)
 
         def transaction() -> StoreResult:
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.thread_time()
             with db.Session.begin() as session:
                 result = store_articles(session, spider.run.source_id, spider.run.run_id, rows, check)
                 record_irrelevant(session, spider.run.source_id, irrelevant)
             self._database_seconds += time.perf_counter() - started
+            self._database_cpu_seconds += time.thread_time() - started_cpu
             stats = self.crawler.stats
             assert stats is not None
             stats.set_value("accords/database_seconds", round(self._database_seconds, 3))
+            stats.set_value("accords/database_cpu_seconds", round(self._database_cpu_seconds, 3))
             return result
 
         return with_retries(transaction, spider.config.database.retry_seconds,

@@ -12,7 +12,7 @@ from crawler.config import DEFAULT_USER_AGENT
 from scheduler._tables import render_table, shorten
 
 if TYPE_CHECKING:
-    from crawler.normalize import NormalizedArticle
+    from crawler.article import NormalizedArticle
 
 FETCH_TIMEOUT = 30
 SHOWN_FIELDS = ("canonical_url", "title", "authors", "published_at", "modified_at", "language",

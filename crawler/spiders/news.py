@@ -258,6 +258,7 @@ class NewsSpider(Spider):
         headers = {str(k): str(v) for k, v in response.headers.to_unicode_dict().items()}
         self._count_page()
         text, encoding = page_text(response)
+        self.extraction.expect(self._requests_waiting())
         try:
             analysis = await self.extraction.analyze(
                 response.url, text, headers, self.topic_json, rules=self.rules, language_hint=self.source.language,
@@ -292,6 +293,11 @@ class NewsSpider(Spider):
         if requests or self.frontier.outcomes_due:
             async for request in self._discovered(requests):
                 yield request
+
+    def _requests_waiting(self) -> int:
+        """Requests in Scrapy's scheduler, not downloaded yet."""
+        stats = self.crawler.stats
+        return int(stats.get_value("scheduler/enqueued", 0)) - int(stats.get_value("scheduler/dequeued", 0))
 
     def _outcome(self, key: str | None, state: FrontierState, reason: str | None = None) -> None:
         if key is not None:

@@ -135,3 +135,37 @@ def test_workers_start_with_the_models_the_forkserver_loaded_and_release_the_cra
     assert (loaded, stop_words) == (1, True) and frozen > 100_000
     assert _identifier.cache_info().currsize == 0 and trafilatura.external.JT_STOPLIST is None
     assert normalize(URL, page(), {}).language == "ar"  # both load again on use
+
+
+def test_a_crawl_expecting_many_pages_starts_the_pool_at_once_and_never_loads_trafilatura() -> None:
+    script = (
+        "import asyncio, sys\n"
+        "from crawler.extraction import ExtractionPool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = ExtractionPool(1, start_after=20)\n"
+        "    pool.expect(19)\n"
+        "    assert pool._inline_left == 20\n"
+        "    pool.expect(20)\n"
+        f"    html = open({str(PAGES / 'ar-almadar-abraham-accords-anniversary.html')!r}).read()\n"
+        f"    article = asyncio.run(pool.normalize({URL!r}, html, {{}}))\n"
+        "    print(article.is_article, pool._executor is not None,\n"
+        "          [m for m in ('trafilatura', 'py3langid', 'numpy') if m in sys.modules])\n"
+        "    pool.close()\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[2], timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[0] == "True True []"
+
+
+def test_a_small_crawl_keeps_its_pages_inline() -> None:
+    pool = ExtractionPool(2, start_after=3)
+    pool.expect(2)
+
+    async def scenario() -> None:
+        await pool.normalize(URL, page(), {})
+        assert pool._executor is None
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.close()
