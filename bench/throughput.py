@@ -8,7 +8,7 @@ What it does, all in one run:
    (the added sentence's too, but for "Abraham Accords") marked with the page number, so that no
    two pages are copies of one another (no 4-word shingle is shared). A sitemap lists every page,
    an RSS feed the latest 50, robots.txt allows all. ``python -m http.server`` serves it on
-   127.0.0.1.
+   127.0.0.1 with HTTP/1.1 keep-alive, as news sites do.
 2. Baseline: bare extraction of the same pages, ``trafilatura.bare_extraction(html, url=url,
    with_metadata=True)``, one process, pages/s of wall time.
 3. One ``accords crawl`` of the site (politeness lifted for loopback: no delay, 16 requests at
@@ -16,7 +16,11 @@ What it does, all in one run:
    ``--processes`` setting (``[crawl] extraction_processes``; 0 is the single-core pipeline).
    Measured: wall time from process start to exit, pages/s, CPU seconds per page and peak
    memory (PSS, summed over the crawl process and its extraction workers) sampled from /proc,
-   and the share of the run spent in database write transactions (``accords/database_seconds``).
+   and the database writes' share of the run: "db share" is the wall time spent inside write
+   transactions (``accords/database_seconds``; the database thread runs beside the crawl, and
+   this time includes its waits for the GIL and for the server), "db CPU share" the CPU the writes
+   cost (``accords/database_cpu_seconds``, plus for PostgreSQL the CPU of the server's processes
+   during the crawl) over all the CPU of the run (crawl process, workers and database server).
 
 The headline figure is end-to-end pages/s divided by the baseline's pages/s.
 
@@ -49,7 +53,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bench.corpus import DEFAULT_CORPUS, CorpusPage, load_corpus
-from bench.tree import ProcessTree
+from bench.tree import NamedProcesses, ProcessTree
 from crawler.config import load_config
 from crawler.normalize import normalize
 from crawler.relevance import TopicMatcher
@@ -164,6 +168,15 @@ class CrawlFigures:
     cpu_seconds: float
     peak_mib: float
     database_seconds: float
+    #: CPU of the crawl process's write transactions (its database thread)
+    database_cpu_seconds: float
+    #: CPU of the database server's processes during the crawl (PostgreSQL; 0 for SQLite)
+    server_cpu_seconds: float
+
+    @property
+    def database_cpu_share(self) -> float:
+        """The writes' share of all the CPU the run used, the database server's included."""
+        return (self.database_cpu_seconds + self.server_cpu_seconds) / (self.cpu_seconds + self.server_cpu_seconds)
 
     @property
     def rate(self) -> float:
@@ -186,8 +199,10 @@ def crawl(site: Site, database_url: str, processes: str, folder: Path) -> CrawlF
     process = subprocess.Popen([ACCORDS, "--config", str(config), "crawl"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     tree = ProcessTree(process.pid)
+    server = NamedProcesses("postgres")
     while process.poll() is None:
         tree.sample()
+        server.sample()
         time.sleep(0.1)
     seconds = time.perf_counter() - started
     out, err = process.communicate()
@@ -198,8 +213,11 @@ def crawl(site: Site, database_url: str, processes: str, folder: Path) -> CrawlF
         stored = session.scalar(select(func.count()).select_from(Article)) or 0
         stats = session.scalars(select(CrawlRun.stats)).one()
     engine.dispose()
-    return CrawlFigures(database_url.split(":")[0].split("+")[0], processes, stored, seconds, tree.cpu_seconds,
-                        tree.peak_pss_mib, float(stats.get("accords/database_seconds", 0.0)))
+    database = database_url.split(":")[0].split("+")[0]
+    return CrawlFigures(database, processes, stored, seconds, tree.cpu_seconds, tree.peak_pss_mib,
+                        float(stats.get("accords/database_seconds", 0.0)),
+                        float(stats.get("accords/database_cpu_seconds", 0.0)),
+                        server.cpu_seconds if database == "postgresql" else 0.0)
 
 
 def _topic_table() -> str:
@@ -235,8 +253,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         folder = Path(temp)
         pages, site, port = corpus_site(args.corpus, args.pages, folder)
         server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                                   "--directory", str(site.folder)], stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
+                                   "--protocol", "HTTP/1.1", "--directory", str(site.folder)],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             time.sleep(1)
             base_rate, base_cpu_ms = baseline_rate(site)
@@ -245,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"baseline (bare trafilatura with metadata, one process): {base_rate:.1f} pages/s, "
                   f"{base_cpu_ms:.1f} ms CPU/page")
             print(f"{'database':<10} {'processes':>9} {'stored':>6} {'seconds':>7} {'pages/s':>7} {'ratio':>5} "
-                  f"{'CPU ms/page':>11} {'peak MiB':>8} {'db share':>8}")
+                  f"{'CPU ms/page':>11} {'peak MiB':>8} {'db share':>8} {'db CPU share':>12}")
             for database in args.databases:
                 for processes in args.processes:
                     run_folder = folder / f"{database}-{processes}"
@@ -255,7 +273,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                     print(f"{figures.database:<10} {processes:>9} {figures.stored:>6} {figures.seconds:7.1f} "
                           f"{figures.rate:7.1f} {figures.rate / base_rate:5.2f} "
                           f"{figures.cpu_seconds / max(figures.stored, 1) * 1000:11.1f} {figures.peak_mib:8.0f} "
-                          f"{figures.database_seconds / figures.seconds:8.1%}", flush=True)
+                          f"{figures.database_seconds / figures.seconds:8.1%} "
+                          f"{figures.database_cpu_share:12.1%}", flush=True)
         finally:
             server.terminate()
             server.wait()

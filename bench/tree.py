@@ -30,8 +30,7 @@ class ProcessTree:
         pss = 0
         for pid in self._members():
             try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                self._cpu[pid] = (int(fields[11]) + int(fields[12])) / _TICKS
+                self._cpu[pid] = _cpu_seconds(pid)
                 pss += _pss_kib(pid)
             except (OSError, IndexError, ValueError):
                 continue
@@ -53,6 +52,39 @@ class ProcessTree:
             members.append(pid)
             queue.extend(children.get(pid, []))
         return members
+
+
+class NamedProcesses:
+    """CPU time used since the first ``sample()`` by the processes named ``name`` (``/proc/PID/comm``),
+    those that start later included: a database server's backends, say."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._first: dict[int, float] | None = None
+        self._last: dict[int, float] = {}
+
+    @property
+    def cpu_seconds(self) -> float:
+        first = self._first or {}
+        return sum(cpu - first.get(pid, 0.0) for pid, cpu in self._last.items())
+
+    def sample(self) -> None:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                if (entry / "comm").read_text().strip() != self.name:
+                    continue
+                self._last[int(entry.name)] = _cpu_seconds(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+        if self._first is None:
+            self._first = dict(self._last)
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
 
 
 def _pss_kib(pid: int) -> int:
