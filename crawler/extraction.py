@@ -14,7 +14,11 @@ process has normalized ``START_AFTER_PAGES`` pages itself: the many small
 scheduled crawls (a few new articles each) never pay for it, backfills and
 big crawls do once. A crawl that already knows of that many pages to fetch
 (``expect``: a sitemap of thousands) starts the pool at its first page, and
-its own process then never imports trafilatura nor loads the models. A worker that dies (a page that crashes lxml)
+its own process then never imports trafilatura nor loads the models. Every
+``RECYCLE_AFTER_PAGES`` pages the workers are replaced by fresh ones: a
+worker's memory grows with the pages it has seen, a fresh fork starts from
+the forkserver's shared pages (measured: peak memory of a 1,200-page crawl
+520 -> 475 MiB, CPU and time unchanged within the noise). A worker that dies (a page that crashes lxml)
 costs only that page: ``ExtractionCrashed`` is raised for it and a new pool
 is started for the next one. A crawl process that dies (SIGKILL, the OOM
 killer) takes its workers with it: each worker checks every second that the
@@ -48,6 +52,9 @@ _BIG_BUFFER_BYTES = 128 * 1024
 _PRELOADED = ["crawler._extraction_preload"]
 #: pages a crawl process normalizes itself before it starts its worker processes
 START_AFTER_PAGES = 20
+#: pages a set of workers extracts before fresh ones replace them: a worker's memory grows with the pages
+#: it has seen (its heap fragments around the largest), a fresh one starts from the forkserver's shared pages
+RECYCLE_AFTER_PAGES = 100
 #: how often a worker checks that its crawl process still runs
 WATCH_SECONDS = 1.0
 
@@ -67,10 +74,14 @@ def resolved_processes(setting: int | str) -> int:
 class ExtractionPool:
     """``normalize`` in ``processes`` worker processes (0: in this process) after the first ``start_after`` pages."""
 
-    def __init__(self, processes: int, start_after: int = START_AFTER_PAGES) -> None:
+    def __init__(self, processes: int, start_after: int = START_AFTER_PAGES,
+                 recycle_after: int = RECYCLE_AFTER_PAGES) -> None:
         self.processes = processes
         self._inline_left = start_after
+        self._recycle_after = recycle_after
         self._executor: ProcessPoolExecutor | None = None
+        self._pages_in_executor = 0
+        self._recycling: asyncio.Future[None] | None = None
 
     def expect(self, pages: int) -> None:
         """The crawl knows of ``pages`` more pages to fetch: as many as the inline ones left or more, and
@@ -90,13 +101,26 @@ class ExtractionPool:
         if self.processes == 0 or self._inline_left > 0:
             self._inline_left -= 1
             return function(url, *args, **options)
-        executor = self._ensure_executor()
+        executor = await self._executor_for_next_page()
         try:
             return await asyncio.wrap_future(executor.submit(function, url, *args, **options))
         except BrokenProcessPool as error:
             self._executor = None
             executor.shutdown(wait=False, cancel_futures=True)
             raise ExtractionCrashed(f"the extraction process died while normalizing {url}") from error
+
+    async def _executor_for_next_page(self) -> ProcessPoolExecutor:
+        """The workers, replaced by fresh ones (after their pages in flight) every ``recycle_after`` pages."""
+        while self._recycling is not None and not self._recycling.done():
+            await asyncio.shield(self._recycling)
+        if self._executor is not None and self._pages_in_executor >= self._recycle_after:
+            worn, self._executor = self._executor, None
+            self._recycling = asyncio.ensure_future(asyncio.to_thread(worn.shutdown, wait=True))
+            await asyncio.shield(self._recycling)
+        if self._executor is None:
+            self._pages_in_executor = 0
+        self._pages_in_executor += 1
+        return self._ensure_executor()
 
     def _ensure_executor(self) -> ProcessPoolExecutor:
         if self._executor is None:

@@ -169,3 +169,22 @@ def test_a_small_crawl_keeps_its_pages_inline() -> None:
         asyncio.run(scenario())
     finally:
         pool.close()
+
+
+def _worker_pid(_url: str) -> int:
+    return os.getpid()
+
+
+def test_workers_are_replaced_by_fresh_ones_every_recycle_after_pages() -> None:
+    """Many pages waiting at a replacement each go to the fresh workers (none spins, none is lost)."""
+    pool = ExtractionPool(2, start_after=0, recycle_after=3)
+
+    async def scenario() -> list[int]:
+        return list(await asyncio.gather(*(pool._run(_worker_pid, f"https://e.example/{i}") for i in range(12))))
+
+    try:
+        pids = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert len(pids) == 12 and len(set(pids)) >= 4  # at least four sets of workers, three pages each
+    assert os.getpid() not in pids
