@@ -105,7 +105,8 @@ class ExtractionPool:
         try:
             return await asyncio.wrap_future(executor.submit(function, url, *args, **options))
         except BrokenProcessPool as error:
-            self._executor = None
+            if self._executor is executor:  # not when the broken one is a set already being replaced
+                self._executor = None
             executor.shutdown(wait=False, cancel_futures=True)
             raise ExtractionCrashed(f"the extraction process died while normalizing {url}") from error
 
