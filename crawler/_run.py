@@ -18,8 +18,9 @@ COMPLETE_REASONS = frozenset({"finished", "closespider_pagecount", "max_pages"})
 class SourceRun:
     source_id: int
     run_id: int
-    seen_url_keys: set[str]
     entry_points: int
+    #: articles dated since then are fetched again for their edits (``revisit_hours``; ``None``: never)
+    revisit_since: datetime | None = None
     #: (url, url_key) of frontier URLs due now: left by an interrupted run, or failed and due again
     due: list[tuple[str, str]] = field(default_factory=list)
     #: URLs of recent articles fetched again for their edits (``revisit_hours``)

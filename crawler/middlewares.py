@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import IgnoreRequest
@@ -45,7 +46,8 @@ class SeenRedirectMiddleware:
     """Drop a redirect whose target is an article URL already stored or judged off-topic.
 
     The spider skips known URLs before requesting them; this catches the ones
-    only a redirect reveals (``/old-path/story`` → ``/2026/11/story.html``).
+    only a redirect reveals (``/old-path/story`` → ``/2026/11/story.html``), with
+    one database lookup off the reactor thread per redirect.
     Reads no settings; counts ``accords/skipped_seen``.
     """
 
@@ -56,14 +58,14 @@ class SeenRedirectMiddleware:
     def from_crawler(cls, crawler: Crawler) -> SeenRedirectMiddleware:
         return cls(crawler)
 
-    def process_request(self, request: Request) -> None:
+    async def process_request(self, request: Request) -> None:
         if not request.meta.get("redirect_urls") or request.meta.get("accords_entry"):
             return
         spider = self.crawler.spider
-        run = getattr(spider, "run", None)
-        if run is None:
+        if getattr(spider, "run", None) is None:
             return
-        if canonical_url(request.url, spider.rules) in run.seen_url_keys:  # type: ignore[union-attr]
+        key = canonical_url(request.url, spider.rules)  # type: ignore[union-attr]
+        if await asyncio.to_thread(spider.already_seen, [key]):  # type: ignore[union-attr]
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value("accords/skipped_seen")
             raise IgnoreRequest(f"{request.url} was already stored or judged off-topic")

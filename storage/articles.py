@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage._filters import filter_articles
@@ -60,6 +60,8 @@ class ArticleRow:
 
 
 #: what reading an article for display or export loads with it
+#: URL keys per ``seen_among`` query (under SQLite's and PostgreSQL's limits on bound parameters)
+SEEN_CHUNK = 1000
 ARTICLE_LOADS = (joinedload(Article.source), selectinload(Article.countries), joinedload(Article.duplicate_of))
 
 #: ArticleRow fields that are ``articles`` columns.
@@ -177,7 +179,7 @@ def record_irrelevant(session: Session, source_id: int, url_keys: Iterable[str])
 
 
 def seen_url_keys(session: Session, source_id: int, revisit_since: datetime | None = None) -> set[str]:
-    """URL keys a crawl of this source need not download again.
+    """Every URL key a crawl of this source need not download again (the crawl asks ``seen_among``).
 
     With ``revisit_since``, the URLs of articles published (undated: first seen) since then are left
     out, so they are fetched again and their changes kept as versions.
@@ -190,6 +192,23 @@ def seen_url_keys(session: Session, source_id: int, revisit_since: datetime | No
         )
         keys -= set(session.scalars(recent))
     return keys
+
+
+def seen_among(session: Session, source_id: int, url_keys: Iterable[str],
+               revisit_since: datetime | None = None) -> set[str]:
+    """Which of ``url_keys`` a crawl of this source need not download again (``seen_url_keys``, for these
+    keys only: one indexed lookup per ``SEEN_CHUNK`` keys, whatever the size of the store)."""
+    keys = sorted(set(url_keys))
+    seen: set[str] = set()
+    for start in range(0, len(keys), SEEN_CHUNK):
+        statement = select(SeenUrl.url_key).where(SeenUrl.source_id == source_id,
+                                                  SeenUrl.url_key.in_(keys[start : start + SEEN_CHUNK]))
+        if revisit_since is not None:  # an article dated in the window is fetched again
+            dated = func.coalesce(Article.published_at, Article.first_seen_at)
+            statement = statement.outerjoin(Article, Article.id == SeenUrl.article_id).where(
+                or_(dated.is_(None), dated < revisit_since))
+        seen.update(session.scalars(statement))
+    return seen
 
 
 def recent_articles(session: Session, limit: int) -> list[Article]:

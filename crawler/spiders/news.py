@@ -50,7 +50,7 @@ from crawler.relevance import TopicMatcher
 from crawler.settings import BATCH_SIZE_SETTING, CONFIG_SETTING, RUN_ID_SETTING, crawl_settings
 from crawler.spiders.queries import QueryDiscovery
 from crawler.urls import QueryRules, canonical_url, looks_like_html
-from storage.articles import seen_url_keys
+from storage.articles import seen_among
 from storage.frontier import due_urls, last_ok_start, load_validators, revisit_urls
 from storage.migrate import is_current, upgrade
 from storage.models import FrontierState
@@ -66,6 +66,8 @@ MAX_PAGES_REASON = "max_pages"
 UNSCOPED_META = "accords_unscoped"
 #: An article page request's URL key on the frontier, whose outcome the crawl records.
 FRONTIER_META = "accords_frontier_key"
+#: How a newly found article URL was found (feed, sitemap, link, ...): set until it is checked and recorded.
+FOUND_VIA_META = "accords_found_via"
 
 
 class NewsSpider(Spider):
@@ -159,10 +161,30 @@ class NewsSpider(Spider):
         return False
 
     async def _discovered(self, requests: list[Request]) -> AsyncIterator[Request]:
-        """Write what a document listed to the frontier, then send the requests."""
+        """Drop the article URLs already stored or judged off-topic (one lookup for all that a document
+        listed), write the others to the frontier, then send the requests."""
+        found = [request for request in requests if FOUND_VIA_META in request.meta]
+        seen = await asyncio.to_thread(self.already_seen, [r.meta[FRONTIER_META] for r in found]) if found else set()
+        for request in found:
+            key = request.meta[FRONTIER_META]
+            if key in seen:
+                self.crawler.stats.inc_value("accords/skipped_seen")
+            else:
+                self.frontier.discover(request.url, key, request.meta.pop(FOUND_VIA_META))
         await asyncio.to_thread(self.frontier.flush)
         for request in requests:
-            yield request
+            if request.meta.get(FRONTIER_META) not in seen:
+                yield request
+
+    def already_seen(self, url_keys: list[str]) -> set[str]:
+        """Which of these URL keys this source stored or judged off-topic (retried while the database is away)."""
+        db = database(self.config.database.url)
+
+        def lookup() -> set[str]:
+            with db.Session() as session:
+                return seen_among(session, self.run.source_id, url_keys, self.run.revisit_since)
+
+        return with_retries(lookup, self.config.database.retry_seconds, "checking which URLs are already stored")
 
     def _open_run(self) -> SourceRun:
         db = database(self.config.database.url)
@@ -180,7 +202,7 @@ class NewsSpider(Spider):
                 revisit = self.source.revisit_hours
                 since = datetime.now(UTC) - timedelta(hours=revisit) if revisit else None
                 return SourceRun(
-                    source_id=source_id, run_id=run_id, seen_url_keys=seen_url_keys(session, source_id, since),
+                    source_id=source_id, run_id=run_id, revisit_since=since,
                     entry_points=entry_points, due=due_urls(session, source_id),
                     revisits=revisit_urls(session, source_id, since) if since else [],
                     validators=load_validators(session, source_id), last_ok_start=last_ok_start(session, source_id))
@@ -315,7 +337,8 @@ class NewsSpider(Spider):
             self.frontier.flush()
 
     def _candidate(self, url: str, published: datetime | None, found_via: str) -> Iterator[Request]:
-        """A request for a possible article page, unless it is old, foreign, not HTML or known."""
+        """A request for a possible article page, unless it is old, foreign, not HTML or already requested
+        (whether it is stored already, ``_discovered`` asks the database)."""
         stats = self.crawler.stats
         if self._too_old(published):
             stats.inc_value("accords/skipped_old")
@@ -329,11 +352,9 @@ class NewsSpider(Spider):
         if key in self._scheduled:
             return
         self._scheduled.add(key)
-        if key in self.run.seen_url_keys:
-            stats.inc_value("accords/skipped_seen")
-            return
-        self.frontier.discover(url, key, found_via)
-        yield self._page_request(url, key)
+        request = self._page_request(url, key)
+        request.meta[FOUND_VIA_META] = found_via  # checked against the stored URLs by ``_discovered``
+        yield request
 
     def _count_page(self) -> None:
         """Stop the crawl once the source's ``max_pages`` article pages were fetched."""

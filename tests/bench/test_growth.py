@@ -35,12 +35,13 @@ def test_grows_step_by_step_and_measures_every_size(tmp_path: Path) -> None:
     # one probe in ten is an exact copy and one a near copy of an earlier probe: they join its story
     assert [m.copies for m in measurements] == [8, 8]
     assert stories == 340 - 16
-    # the run-start set holds the bulk URLs; the probes are recent, so left to be revisited
-    assert [m.seen_keys for m in measurements] == [100, 260]
+    # the listing check finds the stored half of the keys it asks about
+    assert [m.listing_seen for m in measurements] == [50, 50]
     assert bulk_seen == 260 and seen == 260 + 80 * 2
     assert bulk_bands == 260 * BANDS_PER_ARTICLE and probe_bands >= 80 * 80
     for m in measurements:
-        assert m.store_ms > 0 and m.seen_query_ms > 0 and m.seen_load_ms > 0 and m.set_check_us > 0
+        assert m.store_ms > 0 and m.seen_query_ms > 0 and m.listing_check_us > 0
+        assert m.checkpoint_ms > 0 and m.checkpoint_cpu_ms > 0  # the probes' commits were checkpointed
 
     lines = table(measurements)
     assert len(lines) == 3 and lines[0].split()[:3] == ["database", "stored", "load"]

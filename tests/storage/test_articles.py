@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from storage.articles import ArticleRow, iter_articles, record_irrelevant, seen_url_keys, store_articles
+from storage import articles
+from storage.articles import ArticleRow, iter_articles, record_irrelevant, seen_among, seen_url_keys, store_articles
 from storage.models import Article, SeenUrl, UrlOutcome
 from storage.runs import ensure_source, start_run
 
@@ -45,6 +47,32 @@ def test_store_once_per_canonical_url_and_remember_every_url(session: Session) -
         "https://e.com/b2"}
     b2 = session.scalars(select(SeenUrl).where(SeenUrl.url_key == "https://e.com/b2")).one()
     assert b2.article_id == session.scalars(select(Article.id).where(Article.canonical_url == "https://e.com/b")).one()
+
+
+def test_seen_among_answers_for_the_asked_keys_as_the_whole_set_does(
+        session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(articles, "SEEN_CHUNK", 2)  # several queries for the keys asked
+    now = datetime.now(UTC)
+    source_id, other_id = ensure_source(session, "site", "en"), ensure_source(session, "other", "en")
+    run_id, other_run = start_run(session, source_id), start_run(session, other_id)
+    store_articles(session, source_id, run_id, [
+        row("https://e.com/old", "https://e.com/old?amp=1", published=now - timedelta(days=10)),
+        row("https://e.com/new", published=now - timedelta(hours=1)),
+        row("https://e.com/undated"),  # first seen now: in the revisit window
+    ])
+    record_irrelevant(session, source_id, ["https://e.com/sport"])
+    store_articles(session, other_id, other_run, [row("https://o.com/a")])
+    asked = ["https://e.com/old", "https://e.com/old?amp=1", "https://e.com/new", "https://e.com/undated",
+             "https://e.com/sport", "https://o.com/a", "https://e.com/never", "https://e.com/old"]
+    since = now - timedelta(hours=48)
+
+    assert seen_among(session, source_id, asked) == {
+        "https://e.com/old", "https://e.com/old?amp=1", "https://e.com/new", "https://e.com/undated",
+        "https://e.com/sport"}
+    assert seen_among(session, source_id, asked, since) == {
+        "https://e.com/old", "https://e.com/old?amp=1", "https://e.com/sport"}
+    assert seen_among(session, source_id, asked, since) == seen_url_keys(session, source_id, since) & set(asked)
+    assert seen_among(session, source_id, []) == set()
 
 
 def test_irrelevant_urls_are_remembered_once(session: Session) -> None:
