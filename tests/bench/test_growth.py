@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, func, select
+import pytest
+from sqlalchemy import ColumnElement, func, select, text
 
 from bench.growth import grow, table
-from bench.growth_load import BANDS_PER_ARTICLE
+from bench.growth_load import BANDS_PER_ARTICLE, WARMERS
+from storage.migrate import upgrade
 from storage.models import Article, ArticleBand, SeenUrl, Story
 from storage.session import make_engine
 from tests.support.databases import throwaway_database
@@ -47,3 +49,21 @@ def test_grows_step_by_step_and_measures_every_size(tmp_path: Path) -> None:
     assert len(lines) == 3 and lines[0].split()[:3] == ["database", "stored", "load"]
     assert lines[1].split()[:2] == ["sqlite", "100"] and lines[2].split()[:2] == ["sqlite", "300"]
     assert lines[1].split()[4] == "1.00"  # the first size is the baseline of the ratios
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_warmer_reads_the_whole_store(backend: str, tmp_path: Path) -> None:
+    with throwaway_database(backend, tmp_path) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        with engine.connect() as connection:
+            if backend == "sqlite":
+                size = connection.execute(text("SELECT page_count * page_size FROM pragma_page_count(), "
+                                               "pragma_page_size()")).scalar_one()
+            else:
+                size = connection.execute(text(
+                    "SELECT sum(pg_relation_size(oid)) FROM pg_class WHERE relnamespace = "
+                    "current_schema()::regnamespace AND relkind IN ('r', 'i')")).scalar_one()
+        engine.dispose()
+        assert size > 0
+        assert WARMERS[backend](url) >= size
