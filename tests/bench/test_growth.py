@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,12 @@ def test_grows_step_by_step_and_measures_every_size(tmp_path: Path) -> None:
     assert len(lines) == 3 and lines[0].split()[:3] == ["database", "stored", "load"]
     assert lines[1].split()[:2] == ["sqlite", "100"] and lines[2].split()[:2] == ["sqlite", "300"]
     assert lines[1].split()[4] == "1.00"  # the first size is the baseline of the ratios
+
+    # measured again just after the largest size, the smallest size becomes the ratios' baseline
+    again = replace(measurements[0], again=True, store_ms=measurements[0].store_ms * 2)
+    lines = table([*measurements, again])
+    assert lines[3].split()[:3] == ["sqlite", "100", "again"]
+    assert lines[1].split()[4] == "0.50" and lines[3].split()[5] == "1.00"
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
