@@ -201,13 +201,15 @@ def seen_among(session: Session, source_id: int, url_keys: Iterable[str],
     keys = sorted(set(url_keys))
     seen: set[str] = set()
     for start in range(0, len(keys), SEEN_CHUNK):
-        statement = select(SeenUrl.url_key).where(SeenUrl.source_id == source_id,
-                                                  SeenUrl.url_key.in_(keys[start : start + SEEN_CHUNK]))
+        # By the unique url_key alone, the source compared here: with ``source_id = ?`` in the query, SQLite
+        # (no statistics) walks the source's index instead, every URL of the source (1M: 4 ms per key).
+        statement = select(SeenUrl.url_key, SeenUrl.source_id).where(
+            SeenUrl.url_key.in_(keys[start : start + SEEN_CHUNK]))
         if revisit_since is not None:  # an article dated in the window is fetched again
             dated = func.coalesce(Article.published_at, Article.first_seen_at)
             statement = statement.outerjoin(Article, Article.id == SeenUrl.article_id).where(
                 or_(dated.is_(None), dated < revisit_since))
-        seen.update(session.scalars(statement))
+        seen.update(key for key, source in session.execute(statement) if source == source_id)
     return seen
 
 

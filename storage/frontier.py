@@ -63,10 +63,11 @@ def due_urls(session: Session, source_id: int, now: datetime | None = None) -> l
     is due. URLs stored or judged off-topic meanwhile (by a crawl cut short before it recorded the
     outcome) are marked fetched instead."""
     now = now or utc_now()
-    seen = select(SeenUrl.url_key).where(SeenUrl.source_id == source_id)
+    # one lookup by the unique url_key per due URL (``url_key IN (the source's seen keys)`` read all of them)
+    seen = select(SeenUrl.id).where(SeenUrl.url_key == FrontierUrl.url_key, SeenUrl.source_id == source_id).exists()
     session.execute(update(FrontierUrl).where(FrontierUrl.source_id == source_id,
                                               FrontierUrl.state.in_((FrontierState.NEW, FrontierState.FAILED)),
-                                              FrontierUrl.url_key.in_(seen))
+                                              seen)
                     .values(state=FrontierState.FETCHED, updated_at=now))
     rows = session.execute(
         select(FrontierUrl.url, FrontierUrl.url_key).where(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from storage import articles
 from storage.articles import ArticleRow, iter_articles, record_irrelevant, seen_among, seen_url_keys, store_articles
 from storage.models import Article, SeenUrl, UrlOutcome
 from storage.runs import ensure_source, start_run
+from tests.support.plans import sqlite_plans
 
 FETCHED = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 
@@ -111,3 +113,15 @@ def test_hostile_titles_are_stored_as_data(session: Session) -> None:
         canonical_url="https://e.com/h", url="https://e.com/h", title=hostile, body=hostile, word_count=3,
         relevance_score=1.0, fetched_at=FETCHED)])
     assert session.scalars(select(Article.title)).all() == [hostile]
+
+
+def test_seen_among_looks_keys_up_by_their_unique_index_on_sqlite(tmp_path: Path) -> None:
+    """Not by walking the source's URLs: a million of them made it 4 ms a key (bench/growth.py)."""
+    def check(session: Session) -> None:
+        source_id = ensure_source(session, "site", "en")
+        seen_among(session, source_id, [f"https://e.com/{i}" for i in range(100)], datetime.now(UTC))  # a listing
+
+    plans = [plan for statement, plan in sqlite_plans(tmp_path, check).items() if "seen_urls" in statement]
+    assert plans and all(any(step.startswith("SEARCH seen_urls USING INDEX") and "(url_key=?)" in step
+                             for step in plan) for plan in plans), plans
+    assert not any("source_id" in step for plan in plans for step in plan), plans

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from storage.frontier import (
 )
 from storage.models import FrontierState, FrontierUrl, SeenUrl, UrlOutcome, utc_now
 from storage.runs import ensure_source
+from tests.support.plans import sqlite_plans
 
 
 def row(session: Session, key: str) -> FrontierUrl:
@@ -60,11 +62,28 @@ def test_a_failing_url_is_retried_with_back_off_then_given_up(session: Session) 
 
 
 def test_a_url_stored_by_a_crawl_cut_short_is_not_due_again(session: Session) -> None:
-    wire = ensure_source(session, "wire", None)
-    record_discovered(session, wire, [Discovered("https://w.example/a", "w.example/a", "feed")])
+    wire, other = ensure_source(session, "wire", None), ensure_source(session, "other", None)
+    record_discovered(session, wire, [Discovered("https://w.example/a", "w.example/a", "feed"),
+                                      Discovered("https://w.example/b", "w.example/b", "feed")])
     session.add(SeenUrl(url_key="w.example/a", source_id=wire, outcome=UrlOutcome.STORED))
-    assert due_urls(session, wire) == []
+    session.add(SeenUrl(url_key="w.example/b", source_id=other, outcome=UrlOutcome.STORED))  # not this source's
+    assert due_urls(session, wire) == [("https://w.example/b", "w.example/b")]
     assert row(session, "w.example/a").state is FrontierState.FETCHED
+    assert row(session, "w.example/b").state is FrontierState.NEW
+
+
+def test_due_urls_look_the_seen_keys_up_one_by_one_on_sqlite(tmp_path: Path) -> None:
+    """Not ``url_key IN (every seen key of the source)``, which reads them all at every crawl's start."""
+    def check(session: Session) -> None:
+        wire = ensure_source(session, "wire", None)
+        record_discovered(session, wire, [Discovered("https://w.example/a", "w.example/a", "feed")])
+        due_urls(session, wire)
+
+    plans = [plan for statement, plan in sqlite_plans(tmp_path, check).items()
+             if statement.startswith("UPDATE frontier") and "seen_urls" in statement]
+    assert len(plans) == 1
+    assert any(step.startswith("SEARCH seen_urls USING INDEX") and "(url_key=?)" in step for step in plans[0]), plans
+    assert not any("source_id" in step and "seen_urls" in step for step in plans[0]), plans
 
 
 def test_validators_are_kept_per_source_and_url(session: Session) -> None:
