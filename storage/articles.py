@@ -59,9 +59,9 @@ class ArticleRow:
     page: RawPage | None = None
 
 
-#: what reading an article for display or export loads with it
 #: URL keys per ``seen_among`` query (under SQLite's and PostgreSQL's limits on bound parameters)
 SEEN_CHUNK = 1000
+#: what reading an article for display or export loads with it
 ARTICLE_LOADS = (joinedload(Article.source), selectinload(Article.countries), joinedload(Article.duplicate_of))
 
 #: ArticleRow fields that are ``articles`` columns.
