@@ -120,7 +120,7 @@ class Measurement:
     #: and how many of the keys of the last listing were found seen (half are stored ones)
     listing_check_us: float
     listing_seen: int
-        #: articles stored after the step (``size + probes``)
+    #: articles stored after the step (``size + probes``)
     articles: int
     #: SQLite: the background WAL checkpoints' time and CPU time per probe (``storage/_checkpoints.py``), ms
     checkpoint_ms: float = 0.0
@@ -314,17 +314,19 @@ def _kind(statement: str) -> str:
     return " ".join(part for part in (verb, table and table[1], where and f"by {where[1]}") if part)
 
 
+def baseline(measurements: Sequence[Measurement], database: str) -> Measurement:
+    """A database's ratio baseline: its smallest size measured again just after the largest, else the first."""
+    points = [m for m in measurements if m.database == database]
+    return next((m for m in points if m.again), points[0])
+
+
 def table(measurements: Sequence[Measurement]) -> list[str]:
     """The printed table: one line per database and size, ratios against that database's baseline."""
     lines = [f"{'database':<10} {'stored':>9} {'load s':>7} {'store ms/art':>12} {'x':>5} {'mean ms':>7} "
              f"{'bg checkpoint ms (cpu)':>22} {'seen query ms':>13} {'x':>5} {'listing check µs/key':>20} {'x':>5} "
              f"{'copies':>7}"]
-    baselines: dict[str, Measurement] = {}
-    for m in measurements:  # the smallest size measured again just after the largest, else the first
-        if m.again or m.database not in baselines:
-            baselines[m.database] = m
     for m in measurements:
-        base = baselines[m.database]
+        base = baseline(measurements, m.database)
         stored = f"{m.size:,}" + (" again" if m.again else "")
         lines.append(
             f"{m.database:<10} {stored:>9} {m.load_s:>7.1f} {m.store_ms:>12.2f} {m.store_ms / base.store_ms:>5.2f} "
@@ -351,8 +353,8 @@ def plot(measurements: Sequence[Measurement], path: Path) -> None:
         sizes = [m.size for m in points]
         costs.plot(sizes, [m.store_ms for m in points], "o-", color=colour, label=f"{backend}: store")
         costs.plot(sizes, [m.seen_query_ms for m in points], "s--", color=colour, label=f"{backend}: seen query")
-        baseline = [m for m in measurements if m.database == backend and m.again] or points[:1]
-        costs.plot(sizes, [baseline[-1].store_ms * TARGET_RATIO] * len(sizes), ":", color=colour, linewidth=1,
+        limit = baseline(measurements, backend).store_ms * TARGET_RATIO
+        costs.plot(sizes, [limit] * len(sizes), ":", color=colour, linewidth=1,
                    label=f"{backend}: {TARGET_RATIO}x the baseline")
         if any(m.checkpoint_ms for m in points):
             costs.plot(sizes, [m.checkpoint_ms for m in points], "^-.", color=colour,
@@ -401,7 +403,7 @@ def main() -> None:
     print("\n".join(table(measurements)))
     for backend in args.databases:
         points = [m for m in measurements if m.database == backend]
-        largest, first, again = max(points, key=lambda m: m.size), points[0], points[-1]
+        largest, first, again = max(points, key=lambda m: m.size), points[0], baseline(measurements, backend)
         ratio, ratio_first = largest.store_ms / again.store_ms, largest.store_ms / first.store_ms
         verdict = "ok" if ratio <= TARGET_RATIO else "OVER TARGET"
         print(f"{backend}: store cost at {largest.size:,} / at {again.size:,} measured just after = {ratio:.2f} "
