@@ -9,9 +9,16 @@ objects in the workers, which would copy their memory pages into each worker.
 from __future__ import annotations
 
 import gc
+import os
+import sys
 
 from crawler.analysis import load_models
-from crawler.extraction import trim_heap
+from crawler.extraction import MAIN_SCRIPT_VARIABLE, trim_heap
+
+# The workers run only crawler.analysis: marking the crawl process's main script as this process's
+# __main__ makes multiprocessing skip running it in each worker (spawn._fixup_main_from_path).
+if main_script := os.environ.get(MAIN_SCRIPT_VARIABLE):
+    sys.modules["__main__"].__file__ = main_script
 
 load_models()
 gc.collect()

@@ -14,7 +14,11 @@ process has normalized ``START_AFTER_PAGES`` pages itself: the many small
 scheduled crawls (a few new articles each) never pay for it, backfills and
 big crawls do once. A crawl that already knows of that many pages to fetch
 (``expect``: a sitemap of thousands) starts the pool at its first page, and
-its own process then never imports trafilatura nor loads the models. Every
+its own process then never imports trafilatura nor loads the models. Workers
+do not run the crawl process's main script (the ``accords`` console script,
+which imports the whole CLI): multiprocessing would have each new worker run
+it, about half a second of CPU and its own copy of Scrapy and SQLAlchemy for
+code the workers never call (see ``MAIN_SCRIPT_VARIABLE``). Every
 ``RECYCLE_AFTER_PAGES`` pages the workers are replaced by fresh ones: a
 worker's memory grows with the pages it has seen, a fresh fork starts from
 the forkserver's shared pages (measured: peak memory of a 1,200-page crawl
@@ -40,6 +44,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import spawn
 from typing import Any, TypeVar
 
 from crawler.article import NormalizedArticle, PageAnalysis
@@ -50,6 +55,10 @@ T = TypeVar("T")
 _M_MMAP_THRESHOLD = -3
 _BIG_BUFFER_BYTES = 128 * 1024
 _PRELOADED = ["crawler._extraction_preload"]
+#: tells the forkserver the crawl process's main script, which its workers then treat as already run:
+#: Python 3.11-3.13 send each new worker that path and the worker runs the script (``spawn.prepare``),
+#: and the forkserver's own way to run it once (``"__main__"`` preloaded) never receives the path
+MAIN_SCRIPT_VARIABLE = "ACCORDS_EXTRACTION_MAIN_SCRIPT"
 #: pages a crawl process normalizes itself before it starts its worker processes
 START_AFTER_PAGES = 20
 #: pages a set of workers extracts before fresh ones replace them: a worker's memory grows with the pages
@@ -127,6 +136,7 @@ class ExtractionPool:
         if self._executor is None:
             _release_models()
             return_big_buffers_to_the_os()
+            os.environ[MAIN_SCRIPT_VARIABLE] = spawn.get_preparation_data("worker").get("init_main_from_path", "")
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(_PRELOADED)
             self._executor = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_watch,

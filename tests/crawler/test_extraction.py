@@ -114,6 +114,29 @@ def test_workers_exit_when_their_crawl_process_is_killed(tmp_path: Path) -> None
     assert not any(process_alive(pid) for pid in workers)
 
 
+def test_workers_do_not_run_the_crawl_processs_main_script(tmp_path: Path) -> None:
+    """multiprocessing would have each worker run the script (for ``accords``: import the whole CLI)."""
+    runs = tmp_path / "runs.txt"
+    script = tmp_path / "crawl.py"
+    script.write_text(
+        "import asyncio\n"
+        f"with open({str(runs)!r}, 'a') as runs:\n"
+        "    runs.write(__name__ + '\\n')\n"
+        "from crawler.extraction import ExtractionPool\n"
+        "if __name__ == '__main__':\n"
+        "    pool = ExtractionPool(2, start_after=0, recycle_after=1)\n"
+        f"    html = open({str(PAGES / 'ar-almadar-abraham-accords-anniversary.html')!r}).read()\n"
+        "    async def pages():\n"
+        f"        return await asyncio.gather(*(pool.normalize({URL!r}, html, {{}}) for _ in range(3)))\n"
+        "    print(all(article.is_article for article in asyncio.run(pages())))\n"
+        "    pool.close()\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[2], timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "True\n"
+    assert runs.read_text() == "__main__\n"  # before: one "__mp_main__" line per worker started
+
+
 def _worker_state(_url: str) -> tuple[int, int, bool]:
     """In a worker, before any page: is the language model loaded, how many objects are frozen, are stop words loaded."""
     return _identifier.cache_info().currsize, gc.get_freeze_count(), trafilatura.external.JT_STOPLIST is not None
