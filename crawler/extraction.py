@@ -19,15 +19,17 @@ do not run the crawl process's main script (the ``accords`` console script,
 which imports the whole CLI): multiprocessing would have each new worker run
 it, about half a second of CPU and its own copy of Scrapy and SQLAlchemy for
 code the workers never call (see ``MAIN_SCRIPT_VARIABLE``). Every
-``RECYCLE_AFTER_PAGES`` pages the workers are replaced by fresh ones: a
+``RECYCLE_AFTER_PAGES`` pages each worker is replaced by a fresh one: a
 worker's memory grows with the pages it has seen, a fresh fork starts from
 the forkserver's shared pages (measured: peak memory of a 1,200-page crawl
-520 -> 475 MiB, CPU and time unchanged within the noise). A worker that dies (a page that crashes lxml)
-costs only that page: ``ExtractionCrashed`` is raised for it and a new pool
-is started for the next one. A crawl process that dies (SIGKILL, the OOM
-killer) takes its workers with it: each worker checks every second that the
-crawl process still runs and exits when it does not (the forkserver then
-exits with the last of them).
+520 -> 475 MiB). Each worker is an executor of one process, so that the
+workers are replaced one at a time, at staggered pages, while the others
+keep extracting; pages go to the worker with the fewest in flight. A worker
+that dies (a page that crashes lxml) costs only that page:
+``ExtractionCrashed`` is raised for it and a fresh worker takes the next one.
+A crawl process that dies (SIGKILL, the OOM killer) takes its workers with
+it: each worker checks every second that the crawl process still runs and
+exits when it does not (the forkserver then exits with the last of them).
 """
 
 from __future__ import annotations
@@ -61,9 +63,12 @@ _PRELOADED = ["crawler._extraction_preload"]
 MAIN_SCRIPT_VARIABLE = "ACCORDS_EXTRACTION_MAIN_SCRIPT"
 #: pages a crawl process normalizes itself before it starts its worker processes
 START_AFTER_PAGES = 20
-#: pages a set of workers extracts before fresh ones replace them: a worker's memory grows with the pages
+#: pages a worker extracts before a fresh one replaces it: a worker's memory grows with the pages
 #: it has seen (its heap fragments around the largest), a fresh one starts from the forkserver's shared pages
 RECYCLE_AFTER_PAGES = 100
+#: pages sent to a worker at a time (one it extracts, one waiting in its pipe); the others wait in the
+#: crawl process, so that a worker being replaced has at most these to finish
+PAGES_PER_WORKER = 2
 #: how often a worker checks that its crawl process still runs
 WATCH_SECONDS = 1.0
 
@@ -88,9 +93,18 @@ class ExtractionPool:
         self.processes = processes
         self._inline_left = start_after
         self._recycle_after = recycle_after
-        self._executor: ProcessPoolExecutor | None = None
-        self._pages_in_executor = 0
-        self._recycling: asyncio.Future[None] | None = None
+        self._workers: list[_Worker] = []
+        self._room: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+
+    @property
+    def started(self) -> bool:
+        """Whether the worker processes have started (pages then go to them)."""
+        return any(worker.executor is not None for worker in self._workers)
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the workers now taking pages."""
+        return [pid for worker in self._workers if worker.executor is not None
+                for pid in worker.executor._processes]
 
     def expect(self, pages: int) -> None:
         """The crawl knows of ``pages`` more pages to fetch: as many as the inline ones left or more, and
@@ -110,43 +124,72 @@ class ExtractionPool:
         if self.processes == 0 or self._inline_left > 0:
             self._inline_left -= 1
             return function(url, *args, **options)
-        executor = await self._executor_for_next_page()
+        if not self._workers:
+            _release_models()
+            return_big_buffers_to_the_os()
+            # staggered, so that one worker at a time is being replaced
+            self._workers = [_Worker(self._recycle_after, self._recycle_after * number // self.processes)
+                             for number in range(self.processes)]
+        async with self._room_for_a_page():
+            worker = min(self._workers, key=lambda worker: worker.in_flight)
+            return await worker.run(function, url, *args, **options)
+
+    def _room_for_a_page(self) -> asyncio.Semaphore:
+        """``PAGES_PER_WORKER`` for each worker, on this event loop (a crawl run may bring its own)."""
+        loop = asyncio.get_running_loop()
+        if self._room is None or self._room[0] is not loop:
+            self._room = (loop, asyncio.Semaphore(self.processes * PAGES_PER_WORKER))
+        return self._room[1]
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.close()
+
+
+class _Worker:
+    """One worker process (an executor of one), replaced by a fresh one every ``recycle_after`` pages.
+
+    The worn process finishes its pages in flight and exits while the fresh one starts on the next
+    pages: the crawl never waits for a replacement.
+    """
+
+    def __init__(self, recycle_after: int, pages_done: int = 0) -> None:
+        self.executor: ProcessPoolExecutor | None = None
+        #: pages sent to this worker and not yet returned, the worn process's included
+        self.in_flight = 0
+        self._recycle_after = recycle_after
+        self._pages = pages_done
+
+    async def run(self, function: Callable[..., T], url: str, *args: Any, **options: Any) -> T:
+        executor = self._executor_for_next_page()
+        self.in_flight += 1
         try:
             return await asyncio.wrap_future(executor.submit(function, url, *args, **options))
         except BrokenProcessPool as error:
-            if self._executor is executor:  # not when the broken one is a set already being replaced
-                self._executor = None
+            if self.executor is executor:  # not when the broken one is a worn one already replaced
+                self.executor, self._pages = None, 0
             executor.shutdown(wait=False, cancel_futures=True)
             raise ExtractionCrashed(f"the extraction process died while normalizing {url}") from error
+        finally:
+            self.in_flight -= 1
 
-    async def _executor_for_next_page(self) -> ProcessPoolExecutor:
-        """The workers, replaced by fresh ones (after their pages in flight) every ``recycle_after`` pages."""
-        while self._recycling is not None and not self._recycling.done():
-            await asyncio.shield(self._recycling)
-        if self._executor is not None and self._pages_in_executor >= self._recycle_after:
-            worn, self._executor = self._executor, None
-            self._recycling = asyncio.ensure_future(asyncio.to_thread(worn.shutdown, wait=True))
-            await asyncio.shield(self._recycling)
-        if self._executor is None:
-            self._pages_in_executor = 0
-        self._pages_in_executor += 1
-        return self._ensure_executor()
-
-    def _ensure_executor(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            _release_models()
-            return_big_buffers_to_the_os()
+    def _executor_for_next_page(self) -> ProcessPoolExecutor:
+        if self.executor is not None and self._pages >= self._recycle_after:
+            worn, self.executor = self.executor, None
+            worn.shutdown(wait=False)
+            self._pages = 0
+        if self.executor is None:
             os.environ[MAIN_SCRIPT_VARIABLE] = spawn.get_preparation_data("worker").get("init_main_from_path", "")
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(_PRELOADED)
-            self._executor = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_watch,
-                                                 initargs=(os.getpid(),))
-        return self._executor
+            self.executor = ProcessPoolExecutor(1, mp_context=context, initializer=_watch, initargs=(os.getpid(),))
+        self._pages += 1
+        return self.executor
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
 
 
 def _normalize(*args: Any, **options: Any) -> NormalizedArticle:

@@ -17,7 +17,7 @@ import trafilatura.external
 
 from crawler._language import _identifier
 from crawler.analysis import load_models
-from crawler.extraction import ExtractionCrashed, ExtractionPool, resolved_processes
+from crawler.extraction import PAGES_PER_WORKER, ExtractionCrashed, ExtractionPool, resolved_processes
 from crawler.normalize import normalize
 from crawler.urls import QueryRules
 from storage.runs import process_alive
@@ -54,15 +54,14 @@ def test_a_dead_worker_costs_one_page_and_the_next_page_gets_a_new_pool() -> Non
     async def scenario() -> None:
         first = await pool.normalize(URL, page(), {})
         assert first.is_article
-        executor = pool._executor
-        assert executor is not None
-        for pid in list(executor._processes):  # the workers, killed as a crash would
-            os.kill(pid, signal.SIGKILL)
+        killed = pool.worker_pids()
+        assert len(killed) == 1
+        os.kill(killed[0], signal.SIGKILL)  # as a crash would
         await asyncio.sleep(0.5)
         with pytest.raises(ExtractionCrashed, match=f"the extraction process died while normalizing {URL}"):
             await pool.normalize(URL, page(), {})
         again = await pool.normalize(URL, page(), {})
-        assert again == first and pool._executor is not executor
+        assert again == first and pool.worker_pids() != killed
 
     try:
         asyncio.run(scenario())
@@ -76,9 +75,9 @@ def test_the_first_pages_are_normalized_in_the_crawl_process() -> None:
     async def scenario() -> None:
         for _ in range(2):
             await pool.normalize(URL, page(), {})
-            assert pool._executor is None
+            assert not pool.started
         await pool.normalize(URL, page(), {})
-        assert pool._executor is not None
+        assert pool.started
 
     try:
         asyncio.run(scenario())
@@ -97,7 +96,7 @@ def test_workers_exit_when_their_crawl_process_is_killed(tmp_path: Path) -> None
         "    async def both():\n"
         f"        await asyncio.gather(pool.normalize({URL!r}, html, {{}}), pool.normalize({URL!r}, html, {{}}))\n"
         "    asyncio.run(both())\n"
-        "    print(' '.join(str(pid) for pid in pool._executor._processes), flush=True)\n"
+        "    print(' '.join(str(pid) for pid in pool.worker_pids()), flush=True)\n"
         "    time.sleep(600)\n", encoding="utf-8")
     crawl = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
                              cwd=Path(__file__).resolve().parents[2])
@@ -171,7 +170,7 @@ def test_a_crawl_expecting_many_pages_starts_the_pool_at_once_and_never_loads_tr
         "    pool.expect(20)\n"
         f"    html = open({str(PAGES / 'ar-almadar-abraham-accords-anniversary.html')!r}).read()\n"
         f"    article = asyncio.run(pool.normalize({URL!r}, html, {{}}))\n"
-        "    print(article.is_article, pool._executor is not None,\n"
+        "    print(article.is_article, pool.started,\n"
         "          [m for m in ('trafilatura', 'py3langid', 'numpy') if m in sys.modules])\n"
         "    pool.close()\n")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
@@ -186,7 +185,7 @@ def test_a_small_crawl_keeps_its_pages_inline() -> None:
 
     async def scenario() -> None:
         await pool.normalize(URL, page(), {})
-        assert pool._executor is None
+        assert not pool.started
 
     try:
         asyncio.run(scenario())
@@ -196,6 +195,32 @@ def test_a_small_crawl_keeps_its_pages_inline() -> None:
 
 def _worker_pid(_url: str) -> int:
     return os.getpid()
+
+
+def _slow_page(_url: str) -> int:
+    time.sleep(0.05)
+    return os.getpid()
+
+
+def test_each_worker_has_at_most_pages_per_worker_sent_to_it() -> None:
+    """The other pages wait in the crawl process: a worker being replaced has few left to finish."""
+    pool = ExtractionPool(2, start_after=0)
+    seen: list[list[int]] = []
+
+    async def scenario() -> list[int]:
+        pages = asyncio.gather(*(pool._run(_slow_page, f"https://e.example/{i}") for i in range(16)))
+        while not pages.done():
+            await asyncio.sleep(0.01)
+            seen.append([worker.in_flight for worker in pool._workers])
+        return list(await pages)
+
+    try:
+        pids = asyncio.run(scenario())
+    finally:
+        pool.close()
+    assert len(pids) == 16 and len(set(pids)) == 2
+    assert max(max(counts) for counts in seen) == PAGES_PER_WORKER
+    assert max(sum(counts) for counts in seen) == 2 * PAGES_PER_WORKER
 
 
 def test_workers_are_replaced_by_fresh_ones_every_recycle_after_pages() -> None:
@@ -209,5 +234,24 @@ def test_workers_are_replaced_by_fresh_ones_every_recycle_after_pages() -> None:
         pids = asyncio.run(scenario())
     finally:
         pool.close()
-    assert len(pids) == 12 and len(set(pids)) >= 4  # at least four sets of workers, three pages each
+    assert len(pids) == 12 and len(set(pids)) >= 4  # at least four workers, three pages each at most
+    assert max(pids.count(pid) for pid in pids) <= 3
     assert os.getpid() not in pids
+
+
+def test_workers_are_replaced_one_at_a_time() -> None:
+    """Two pages at a time, one per worker: at no pair of pages are both workers fresh ones."""
+    pool = ExtractionPool(2, start_after=0, recycle_after=4)
+
+    async def pairs() -> list[tuple[int, int]]:
+        return [tuple(await asyncio.gather(*(pool._run(_worker_pid, f"https://e.example/{n}/{i}") for i in range(2))))
+                for n in range(12)]
+
+    try:
+        served = asyncio.run(pairs())
+    finally:
+        pool.close()
+    first, second = [pids[0] for pids in served], [pids[1] for pids in served]
+    assert len(set(first)) == 3 and len(set(second)) == 4  # 12 pages each: 4 + 4 + 4, and 2 + 4 + 4 + 2
+    replaced = [(a != b, c != d) for a, b, c, d in zip(first, first[1:], second, second[1:], strict=False)]
+    assert (True, True) not in replaced and replaced.count((True, False)) == 2 and replaced.count((False, True)) == 3
