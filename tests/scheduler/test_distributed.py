@@ -161,8 +161,10 @@ def test_a_worker_killed_mid_crawl_loses_nothing(
     newsroom: Newsroom, redis: PrivateRedis, postgres_url: str, tmp_path: Path
 ) -> None:
     feed = newsroom.url("global-wire", "/__faults/many/feed.xml?n=12&delay=1")
-    config = many_feed_config(tmp_path, newsroom, postgres_url, redis, feed, "every 1h", "crawl_timeout = 15\n",
-                              "visibility_timeout = 30\n")
+    # 12 pages answered after a second each: a crawl lasts about 15 s, more on a loaded machine (a
+    # 15 s timeout was too tight); the visibility timeout must exceed it by 15 s
+    config = many_feed_config(tmp_path, newsroom, postgres_url, redis, feed, "every 1h", "crawl_timeout = 25\n",
+                              "visibility_timeout = 40\n")
     workers = [Worker(config), Worker(config)]
     service = Service(config)
     try:
