@@ -8,7 +8,7 @@ import pytest
 import trafilatura
 from trafilatura.utils import load_html
 
-from crawler.normalize import _title_and_byline, normalize
+from crawler.normalize import FALLBACK_BELOW_CHARS, _title_and_byline, normalize
 from crawler.urls import QueryRules
 
 PAGES = Path(__file__).parent / "pages"
@@ -147,3 +147,31 @@ def test_title_and_byline_fallback_equals_trafilaturas_whole_metadata(path: Path
     whole = trafilatura.extract_metadata(copy.deepcopy(tree), default_url="https://example.com/a",
                                          extensive=False).as_dict()
     assert _title_and_byline(tree) == {"title": whole["title"], "author": whole["author"]}
+
+
+def _record_extractions(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """The ``fast`` argument of each trafilatura extraction ``normalize`` runs (True: no fallback extractors)."""
+    calls: list[bool] = []
+    extract = trafilatura.bare_extraction
+
+    def recorded(*args: object, **options: object) -> object:
+        calls.append(bool(options.get("fast")))
+        return extract(*args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", recorded)
+    return calls
+
+
+def test_a_long_body_skips_trafilaturas_fallback_extractors(monkeypatch: pytest.MonkeyPatch) -> None:
+    html = (PAGES / "ar-almadar-abraham-accords-anniversary.html").read_text(encoding="utf-8")
+    url = "https://www.almadar.example/2026/09/abraham-accords-anniversary.html"
+    calls = _record_extractions(monkeypatch)
+    article = normalize(url, html)
+    assert calls == [True] and len(article.body) >= FALLBACK_BELOW_CHARS
+
+
+def test_a_short_body_is_extracted_again_with_the_fallback_extractors(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _record_extractions(monkeypatch)
+    article = normalize("https://www.example.com/a.html", page("<title>Headline</title>"))
+    assert calls == [True, False]
+    assert article.body == "\n\n".join(PARAGRAPHS)
