@@ -23,9 +23,9 @@ What it does, all in one run:
    during the crawl) over all the CPU of the run (crawl process, workers and database server).
 
 The headline figure is end-to-end pages/s divided by the baseline's pages/s. The machine's speed
-drifts within a run (by 10-25% on the development machine), so each crawl's ratio is taken to a
-baseline of every fourth page measured just before that crawl; the whole-site baseline is printed
-once at the start.
+drifts within a run (by 10-40% on the development machine), so each crawl's ratio is taken to the
+mean of two baselines of every fourth page, one measured just before that crawl and one just after;
+the whole-site baseline is printed once at the start.
 
 Needs: Linux (/proc), the corpus (``../shared/corpus/article-extraction-benchmark``), and
 for PostgreSQL a server at ``$ACCORDS_TEST_POSTGRES_URL`` (default the local one; a throwaway
@@ -274,17 +274,19 @@ def main(argv: Sequence[str] | None = None) -> None:
                   f"site: {len(site.urls)} article pages")
             print(f"baseline (bare trafilatura with metadata, one process): {base_rate:.1f} pages/s, "
                   f"{base_cpu_ms:.1f} ms CPU/page")
-            print("each crawl's ratio is to a baseline of every 4th page measured just before it (the machine's "
-                  "speed drifts by 10-25% within a run)")
+            print("each crawl's ratio is to the mean of a baseline of every 4th page measured just before it and "
+                  "one just after (the machine's speed drifts by 10-40% within a run)")
             print(f"{'database':<10} {'processes':>9} {'stored':>6} {'seconds':>7} {'pages/s':>7} {'baseline':>8} "
                   f"{'ratio':>5} {'CPU ms/page':>11} {'peak MiB':>8} {'db share':>8} {'db CPU share':>12}")
             for database in args.databases:
                 for processes in args.processes:
                     run_folder = folder / f"{database}-{processes}"
                     run_folder.mkdir()
-                    near_rate, _ = baseline_rate(site, every=4)
+                    before, _ = baseline_rate(site, every=4)
                     with throwaway_database(database, run_folder) as url:
                         figures = crawl(site, url, processes, run_folder)
+                    after, _ = baseline_rate(site, every=4)
+                    near_rate = (before + after) / 2
                     print(f"{figures.database:<10} {processes:>9} {figures.stored:>6} {figures.seconds:7.1f} "
                           f"{figures.rate:7.1f} {near_rate:8.1f} {figures.rate / near_rate:5.2f} "
                           f"{figures.cpu_seconds / max(figures.stored, 1) * 1000:11.1f} {figures.peak_mib:8.0f} "
