@@ -125,14 +125,20 @@ class ExtractionPool:
             self._inline_left -= 1
             return function(url, *args, **options)
         if not self._workers:
-            _release_models()
-            return_big_buffers_to_the_os()
-            # staggered, so that one worker at a time is being replaced
-            self._workers = [_Worker(self._recycle_after, self._recycle_after * number // self.processes)
-                             for number in range(self.processes)]
+            self._start_workers()
         async with self._room_for_a_page():
             worker = min(self._workers, key=lambda worker: worker.in_flight)
             return await worker.run(function, url, *args, **options)
+
+    def _start_workers(self) -> None:
+        _release_models()
+        return_big_buffers_to_the_os()
+        os.environ[MAIN_SCRIPT_VARIABLE] = spawn.get_preparation_data("worker").get("init_main_from_path", "")
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOADED)
+        # staggered, so that one worker at a time is being replaced
+        self._workers = [_Worker(context, self._recycle_after, self._recycle_after * number // self.processes)
+                         for number in range(self.processes)]
 
     def _room_for_a_page(self) -> asyncio.Semaphore:
         """``PAGES_PER_WORKER`` for each worker, on this event loop (a crawl run may bring its own)."""
@@ -153,8 +159,10 @@ class _Worker:
     pages: the crawl never waits for a replacement.
     """
 
-    def __init__(self, recycle_after: int, pages_done: int = 0) -> None:
+    def __init__(self, context: multiprocessing.context.ForkServerContext, recycle_after: int,
+                 pages_done: int = 0) -> None:
         self.executor: ProcessPoolExecutor | None = None
+        self._context = context
         #: pages sent to this worker and not yet returned, the worn process's included
         self.in_flight = 0
         self._recycle_after = recycle_after
@@ -179,10 +187,8 @@ class _Worker:
             worn.shutdown(wait=False)
             self._pages = 0
         if self.executor is None:
-            os.environ[MAIN_SCRIPT_VARIABLE] = spawn.get_preparation_data("worker").get("init_main_from_path", "")
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(_PRELOADED)
-            self.executor = ProcessPoolExecutor(1, mp_context=context, initializer=_watch, initargs=(os.getpid(),))
+            self.executor = ProcessPoolExecutor(1, mp_context=self._context, initializer=_watch,
+                                                initargs=(os.getpid(),))
         self._pages += 1
         return self.executor
 
