@@ -19,11 +19,12 @@ from crawler.article import PageAnalysis
 from crawler.config import TopicConfig
 from crawler.fingerprint import fingerprint
 from crawler.gazetteer import gazetteer
-from crawler.normalize import normalize
+from crawler.normalize import normalize, use_compiled_element_lookup
 from crawler.relevance import TopicMatcher
 
 
 def analyze(url: str, html: str, headers: dict[str, str], topic_json: str, **options: Any) -> PageAnalysis:
+    use_compiled_element_lookup()
     article = normalize(url, html, headers, **options)
     if not article.is_article:
         return PageAnalysis(article)
@@ -37,7 +38,8 @@ def analyze(url: str, html: str, headers: dict[str, str], topic_json: str, **opt
 
 def load_models() -> None:
     """Load now what ``analyze`` otherwise loads on first use: the language model, justext's stop
-    words (trafilatura's fallback extractor) and the country gazetteer."""
+    words (trafilatura's fallback extractor) and the country gazetteer; and set up the HTML parser."""
+    use_compiled_element_lookup()
     load_language_model()
     trafilatura.external.jt_stoplist_init()
     gazetteer()

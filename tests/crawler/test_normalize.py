@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import lxml.html
 import pytest
 import trafilatura
+import trafilatura.utils
 from trafilatura.utils import load_html
 
-from crawler.normalize import FALLBACK_BELOW_CHARS, _title_and_byline, normalize
+from crawler.analysis import analyze
+from crawler.config import TopicConfig
+from crawler.normalize import FALLBACK_BELOW_CHARS, _title_and_byline, normalize, use_compiled_element_lookup
 from crawler.urls import QueryRules
 
 PAGES = Path(__file__).parent / "pages"
@@ -175,3 +180,40 @@ def test_a_short_body_is_extracted_again_with_the_fallback_extractors(monkeypatc
     article = normalize("https://www.example.com/a.html", page("<title>Headline</title>"))
     assert calls == [True, False]
     assert article.body == "\n\n".join(PARAGRAPHS)
+
+
+@pytest.fixture
+def shipped_parser() -> Iterator[None]:
+    """trafilatura's parser with lxml.html's own element lookup, whatever earlier tests set; set back after."""
+    def reset() -> None:
+        trafilatura.utils.HTML_PARSER.set_element_class_lookup(lxml.html.HtmlElementClassLookup())
+        use_compiled_element_lookup.cache_clear()
+
+    reset()
+    yield
+    reset()
+
+
+def _form_class() -> type:
+    form = load_html("<html><body><form><input name='q'></form><p>text</p></body></html>").find(".//form")
+    return type(form)
+
+
+def test_the_compiled_element_lookup_leaves_every_fixture_page_the_same(shipped_parser: None) -> None:
+    pages = [(f"https://news.example/{path.stem}", path.read_bytes()) for path in sorted(PAGES.glob("*.html"))]
+    assert _form_class() is lxml.html.FormElement
+    before = [normalize(url, html) for url, html in pages]
+    use_compiled_element_lookup()
+    assert _form_class() is lxml.html.HtmlElement
+    after = [normalize(url, html) for url, html in pages]
+    assert len(pages) >= 30 and after == before
+    assert sum(article.is_article for article in after) >= 30
+
+
+def test_the_crawls_analysis_uses_the_compiled_element_lookup(shipped_parser: None) -> None:
+    html = (PAGES / "ar-almadar-abraham-accords-anniversary.html").read_text(encoding="utf-8")
+    topic = TopicConfig(terms_by_language={"ar": ("اتفاقيات أبراهام",)}).model_dump_json()
+    assert _form_class() is lxml.html.FormElement
+    analysis = analyze("https://www.almadar.example/2026/09/abraham-accords-anniversary.html", html, {}, topic)
+    assert _form_class() is lxml.html.HtmlElement
+    assert analysis.article.is_article and analysis.article.language == "ar"
