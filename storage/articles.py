@@ -12,15 +12,17 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from storage._filters import filter_articles
 from storage._locks import lock_story_filing
+from storage._membership import one_of
 from storage._upsert import insert_ignoring_conflicts
 from storage.models import Article, ArticleCountry, ArticleHtml, SeenUrl, UrlOutcome, utc_now
 from storage.pages import RawPage, page_row
 from storage.stories import (
     CopyFinder,
     DuplicateCheck,
+    Match,
     join_story,
     record_version,
-    start_story,
+    start_stories,
     store_bands,
     store_many_bands,
 )
@@ -98,7 +100,8 @@ def store_articles(
     for row in rows:
         first.setdefault(row.canonical_url, row)
         url_keys.setdefault(row.canonical_url, {row.canonical_url}).update(row.url_keys)
-    existing = {a.canonical_url: a for a in session.scalars(select(Article).where(Article.canonical_url.in_(first)))}
+    existing = {a.canonical_url: a
+                for a in session.scalars(select(Article).where(one_of(session, Article.canonical_url, list(first))))}
     now = utc_now()
     stored: list[str] = []
     copies: list[str] = []
@@ -108,32 +111,28 @@ def store_articles(
         (updated if _refresh(session, article, first[canonical]) else unchanged).append(canonical)
     new = [row for canonical, row in first.items() if canonical not in existing]
     finder = CopyFinder(session, new, check)
-    bands: list[tuple[int, tuple[int, ...]]] = []
-    extras: list[tuple[int, ArticleRow]] = []
-    for row in new:
-        match = finder.find(row)
-        values = {name: getattr(row, name) for name in ARTICLE_COLUMNS}
-        inserted = insert_ignoring_conflicts(
-            session, Article.__table__,
-            [{**values, "source_id": source_id, "crawl_run_id": run_id, "first_seen_at": now}],
-            ["canonical_url"], returning=["id"],
-        )
-        if not inserted:  # stored meanwhile by another process
-            unchanged.append(row.canonical_url)
-            continue
-        article_id = inserted[0][0]
-        if match is None:
-            story_id = start_story(session, article_id)
-        else:
-            join_story(session, session.get_one(Article, article_id), match)
-            story_id = match.story_id
-        finder.add(row, article_id, story_id)
-        bands.append((article_id, row.band_keys))
-        extras.append((article_id, row))
+    inserted = _insert_new(session, source_id, run_id, new, now)
+    unchanged += [row.canonical_url for row in new if row.canonical_url not in inserted]  # stored meanwhile elsewhere
+    new = [row for row in new if row.canonical_url in inserted]
+    matches: list[Match | None] = []
+    for row in new:  # each meets the stored articles and the batch's earlier ones
+        matches.append(finder.find(row))
+        finder.add(row, inserted[row.canonical_url])
+    story_of = start_stories(session, [inserted[row.canonical_url] for row, match in zip(new, matches, strict=True)
+                                       if match is None])
+    for row, match in zip(new, matches, strict=True):
+        if match is not None:
+            article_id = inserted[row.canonical_url]
+            story_id = match.story_id if match.story_id is not None else story_of[match.article_id]
+            join_story(session, session.get_one(Article, article_id), story_id)
+            story_of[article_id] = story_id
         (copies if match else stored).append(row.canonical_url)
+    bands = [(inserted[row.canonical_url], row.band_keys) for row in new]
+    extras = [(inserted[row.canonical_url], row) for row in new]
     store_many_bands(session, bands)
     _store_extras(session, extras)
-    ids = dict(session.execute(select(Article.canonical_url, Article.id).where(Article.canonical_url.in_(first))).all())
+    ids = dict(session.execute(select(Article.canonical_url, Article.id)
+                              .where(one_of(session, Article.canonical_url, list(first)))).all())
     seen = [
         {"url_key": key, "source_id": source_id, "article_id": ids.get(canonical),
          "outcome": UrlOutcome.STORED.value, "first_seen_at": now}
@@ -144,6 +143,19 @@ def store_articles(
     repeated = [row.canonical_url for row in rows if row is not first[row.canonical_url]]
     return StoreResult(stored=tuple(sorted(stored + copies)), duplicates=tuple(unchanged + repeated),
                        copies=tuple(copies), updated=tuple(updated))
+
+
+def _insert_new(session: Session, source_id: int, run_id: int | None, rows: Sequence[ArticleRow],
+                now: datetime) -> dict[str, int]:
+    """Insert new articles (no story yet) in one statement; canonical URL → id of each one inserted.
+
+    A row whose canonical URL another process stored meanwhile is skipped. The ids follow the rows' order.
+    """
+    values = [{**{name: getattr(row, name) for name in ARTICLE_COLUMNS},
+               "source_id": source_id, "crawl_run_id": run_id, "first_seen_at": now} for row in rows]
+    returned = insert_ignoring_conflicts(session, Article.__table__, values, ["canonical_url"],
+                                         returning=["canonical_url", "id"])
+    return {canonical: article_id for canonical, article_id in sorted(returned, key=lambda pair: pair[1])}
 
 
 def _refresh(session: Session, article: Article, row: ArticleRow) -> bool:
@@ -204,7 +216,7 @@ def seen_among(session: Session, source_id: int, url_keys: Iterable[str],
         # By the unique url_key alone, the source compared here: with ``source_id = ?`` in the query, SQLite
         # (no statistics) walks the source's index instead, every URL of the source (1M: 4 ms per key).
         statement = select(SeenUrl.url_key, SeenUrl.source_id).where(
-            SeenUrl.url_key.in_(keys[start : start + SEEN_CHUNK]))
+            one_of(session, SeenUrl.url_key, keys[start : start + SEEN_CHUNK]))
         if revisit_since is not None:  # an article dated in the window is fetched again
             dated = func.coalesce(Article.published_at, Article.first_seen_at)
             statement = statement.outerjoin(Article, Article.id == SeenUrl.article_id).where(

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from storage._membership import one_of
 from storage._upsert import insert_ignoring_conflicts
 from storage.models import Article, ArticleBand, ArticleVersion, Story, utc_now
 
@@ -47,7 +48,8 @@ class DuplicateCheck(Protocol):
 @dataclass(frozen=True)
 class Match:
     article_id: int
-    story_id: int
+    #: None: ``article_id`` is an article of the batch being stored, whose story is not filed yet
+    story_id: int | None
     similarity: float
 
 
@@ -64,8 +66,9 @@ class CopyFinder:
 
     Three queries serve the whole batch (stored articles with the batch's content hashes, stored
     band keys the batch shares, the candidates' bodies) instead of up to three per article. The
-    articles stored earlier in the batch are candidates too, from memory: ``add`` each one as it is
-    stored, and write the batch's band keys once at its end.
+    articles earlier in the batch are candidates too, from memory: ``add`` each one after its ``find``
+    (its match then names no story: the batch's stories are filed after the matching), and write the
+    batch's band keys once at its end.
     """
 
     def __init__(self, session: Session, rows: Sequence[ArticleRow], check: DuplicateCheck | None) -> None:
@@ -73,13 +76,13 @@ class CopyFinder:
         self._exact: dict[str, Match] = {}
         self._stored_with: dict[int, list[int]] = {}
         self._batch_with: dict[int, list[int]] = {}
-        #: article id → (story id, body), for the stored candidates and the batch's articles
-        self._bodies: dict[int, tuple[int, str]] = {}
+        #: article id → (story id, body), for the stored candidates and the batch's articles (no story yet)
+        self._bodies: dict[int, tuple[int | None, str]] = {}
         hashes = [h for h in dict.fromkeys(row.content_hash for row in rows) if h]
         for chunk in _chunks(hashes):
             for found in session.execute(
                 select(Article.id, Article.story_id, Article.content_hash)
-                .where(Article.content_hash.in_(chunk), Article.story_id.is_not(None))
+                .where(one_of(session, Article.content_hash, chunk), Article.story_id.is_not(None))
             ):
                 known = self._exact.get(found.content_hash)
                 if known is None or found.id < known.article_id:
@@ -88,7 +91,7 @@ class CopyFinder:
             return
         for keys in _chunks(list({key for row in rows for key in row.band_keys})):
             for band in session.execute(
-                select(ArticleBand.band_key, ArticleBand.article_id).where(ArticleBand.band_key.in_(keys))
+                select(ArticleBand.band_key, ArticleBand.article_id).where(one_of(session, ArticleBand.band_key, keys))
             ):
                 self._stored_with.setdefault(band.band_key, []).append(band.article_id)
         wanted = sorted({article_id for row in rows if row.content_hash not in self._exact
@@ -96,7 +99,7 @@ class CopyFinder:
         for ids in _chunks(wanted):
             for found in session.execute(
                 select(Article.id, Article.story_id, Article.body)
-                .where(Article.id.in_(ids), Article.story_id.is_not(None))
+                .where(one_of(session, Article.id, ids), Article.story_id.is_not(None))
             ):
                 self._bodies[found.id] = (found.story_id, found.body)
 
@@ -117,20 +120,21 @@ class CopyFinder:
                 best = Match(article_id, story_id, score)
         return best
 
-    def add(self, row: ArticleRow, article_id: int, story_id: int) -> None:
-        """``row`` was stored as ``article_id`` in ``story_id``: a candidate for the rest of the batch."""
+    def add(self, row: ArticleRow, article_id: int) -> None:
+        """``row`` was stored as ``article_id``: a candidate for the rest of the batch."""
         if row.content_hash:
-            self._exact.setdefault(row.content_hash, Match(article_id, story_id, 1.0))
+            self._exact.setdefault(row.content_hash, Match(article_id, None, 1.0))
         for key in dict.fromkeys(row.band_keys):
             self._batch_with.setdefault(key, []).append(article_id)
-        self._bodies[article_id] = (story_id, row.body)
+        self._bodies[article_id] = (None, row.body)
 
     def _candidates(self, band_keys: Sequence[int]) -> list[int]:
         """The ``MAX_CANDIDATES`` articles sharing most of ``band_keys``, ties in storage order."""
         shared: Counter[int] = Counter()
-        for key in dict.fromkeys(band_keys):
-            shared.update(self._stored_with.get(key, ()))
-            shared.update(self._batch_with.get(key, ()))
+        for key in dict.fromkeys(band_keys):  # most keys are shared with no article: skip those cheaply
+            for sharing in (self._stored_with.get(key), self._batch_with.get(key)):
+                if sharing:
+                    shared.update(sharing)
         return [article_id for article_id, _ in sorted(shared.items(), key=lambda item: (-item[1], item[0]))
                 [:MAX_CANDIDATES]]
 
@@ -139,23 +143,31 @@ def _chunks(values: Sequence[T]) -> list[Sequence[T]]:
     return [values[i : i + IN_CHUNK] for i in range(0, len(values), IN_CHUNK)]
 
 
-def start_story(session: Session, article_id: int) -> int:
-    """Put a new article that copies nothing in a story of its own (two statements, no ORM load)."""
-    story_id: int = session.execute(
-        insert(Story).values(origin_article_id=article_id, created_at=utc_now()).returning(Story.id)
-    ).scalar_one()
-    session.execute(update(Article).where(Article.id == article_id).values(story_id=story_id),
-                    execution_options={"synchronize_session": False})
-    return story_id
+def start_stories(session: Session, article_ids: Sequence[int]) -> dict[int, int]:
+    """Put new articles that copy nothing each in a story of its own; article id → its story's id.
+
+    Two statements per ``IN_CHUNK`` articles (the stories, then the articles' ``story_id``), no ORM load.
+    """
+    story_of: dict[int, int] = {}
+    now = utc_now()
+    for chunk in _chunks(article_ids):
+        created = session.execute(insert(Story).returning(Story.origin_article_id, Story.id),
+                                  [{"origin_article_id": article_id, "created_at": now} for article_id in chunk])
+        filed: dict[int, int] = dict(created.all())
+        session.execute(update(Article).where(one_of(session, Article.id, chunk))
+                        .values(story_id=case(filed, value=Article.id)),
+                        execution_options={"synchronize_session": False})
+        story_of.update(filed)
+    return story_of
 
 
-def join_story(session: Session, article: Article, match: Match) -> None:
-    """Put a new article in the story it copies.
+def join_story(session: Session, article: Article, story_id: int) -> None:
+    """Put a new article in the story of the article it copies.
 
     Every copy points at its story's origin, the earliest-published article; a
     copy published earlier than the origin becomes the origin itself.
     """
-    story = session.get_one(Story, match.story_id)
+    story = session.get_one(Story, story_id)
     origin = session.get_one(Article, story.origin_article_id)
     article.story_id = story.id
     if _published_before(article, origin):

@@ -51,6 +51,28 @@ def test_store_once_per_canonical_url_and_remember_every_url(session: Session) -
     assert b2.article_id == session.scalars(select(Article.id).where(Article.canonical_url == "https://e.com/b")).one()
 
 
+def test_an_article_stored_meanwhile_by_another_writer_is_left_as_it_is(
+    session: Session, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    source_id, other_id = ensure_source(session, "site", "en"), ensure_source(session, "other", "en")
+    real_finder = articles.CopyFinder
+
+    def finder_after_another_writer(*args: object) -> object:  # between the lookup of stored URLs and the insert
+        monkeypatch.setattr(articles, "CopyFinder", real_finder)
+        store_articles(session, other_id, None, [row("https://e.com/b")])
+        return real_finder(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(articles, "CopyFinder", finder_after_another_writer)
+    result = store_articles(session, source_id, None, [row("https://e.com/a"), row("https://e.com/b"),
+                                                       row("https://e.com/c")])
+    assert (result.stored, result.duplicates) == (("https://e.com/a", "https://e.com/c"), ("https://e.com/b",))
+    stored = session.execute(select(Article.canonical_url, Article.source_id, Article.story_id)
+                             .order_by(Article.id)).all()
+    assert [(url, source) for url, source, _ in stored] == [
+        ("https://e.com/b", other_id), ("https://e.com/a", source_id), ("https://e.com/c", source_id)]
+    assert len({story for _, _, story in stored if story is not None}) == 3
+
+
 def test_seen_among_answers_for_the_asked_keys_as_the_whole_set_does(
         session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(articles, "SEEN_CHUNK", 2)  # several queries for the keys asked
