@@ -149,13 +149,13 @@ def _insert_new(session: Session, source_id: int, run_id: int | None, rows: Sequ
                 now: datetime) -> dict[str, int]:
     """Insert new articles (no story yet) in one statement; canonical URL → id of each one inserted.
 
-    A row whose canonical URL another process stored meanwhile is skipped. The ids follow the rows' order.
+    A row whose canonical URL another process stored meanwhile is skipped.
     """
     values = [{**{name: getattr(row, name) for name in ARTICLE_COLUMNS},
                "source_id": source_id, "crawl_run_id": run_id, "first_seen_at": now} for row in rows]
     returned = insert_ignoring_conflicts(session, Article.__table__, values, ["canonical_url"],
                                          returning=["canonical_url", "id"])
-    return {canonical: article_id for canonical, article_id in sorted(returned, key=lambda pair: pair[1])}
+    return dict(returned)
 
 
 def _refresh(session: Session, article: Article, row: ArticleRow) -> bool:
