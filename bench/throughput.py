@@ -8,7 +8,8 @@ What it does, all in one run:
    (the added sentence's too, but for "Abraham Accords") marked with the page number, so that no
    two pages are copies of one another (no 4-word shingle is shared). A sitemap lists every page,
    an RSS feed the latest 50, robots.txt allows all. ``python -m http.server`` serves it on
-   127.0.0.1 with HTTP/1.1 keep-alive, as news sites do.
+   127.0.0.1 with HTTP/1.1 keep-alive, as news sites do. "site CPU ms/page" is that server's CPU
+   during the crawl, per page: what the harness takes from the cores the crawl runs on.
 2. Baseline: bare extraction of the same pages, ``trafilatura.bare_extraction(html, url=url,
    with_metadata=True)``, one process, pages/s of wall time.
 3. One ``accords crawl`` of the site (politeness lifted for loopback: no delay, 16 requests at
@@ -56,7 +57,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bench.corpus import DEFAULT_CORPUS, CorpusPage, load_corpus
-from bench.tree import NamedProcesses, ProcessTree
+from bench.tree import NamedProcesses, ProcessTree, process_cpu_seconds
 from crawler.config import load_config
 from crawler.normalize import normalize
 from crawler.relevance import TopicMatcher
@@ -180,6 +181,8 @@ class CrawlFigures:
     database_cpu_seconds: float
     #: CPU of the database server's processes during the crawl (PostgreSQL; 0 for SQLite)
     server_cpu_seconds: float
+    #: CPU of the process serving the site during the crawl
+    site_cpu_seconds: float
 
     @property
     def database_cpu_share(self) -> float:
@@ -191,7 +194,7 @@ class CrawlFigures:
         return self.stored / self.seconds
 
 
-def crawl(site: Site, database_url: str, processes: str, folder: Path) -> CrawlFigures:
+def crawl(site: Site, database_url: str, processes: str, folder: Path, site_server: int) -> CrawlFigures:
     config = folder / "accords.toml"
     setting = json.dumps(processes) if processes == "auto" else processes
     config.write_text(
@@ -203,6 +206,7 @@ def crawl(site: Site, database_url: str, processes: str, folder: Path) -> CrawlF
         f'feeds = ["{site.base_url}/feed.xml"]\nmax_pages = {len(site.urls) + 10}\n',
         encoding="utf-8")
     assert subprocess.run([ACCORDS, "--config", str(config), "init-db"], capture_output=True).returncode == 0
+    site_cpu = process_cpu_seconds(site_server)
     started = time.perf_counter()
     process = subprocess.Popen([ACCORDS, "--config", str(config), "crawl"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
@@ -217,6 +221,7 @@ def crawl(site: Site, database_url: str, processes: str, folder: Path) -> CrawlF
         time.sleep(SAMPLE_SECONDS)
     server.sample()
     seconds = time.perf_counter() - started
+    site_cpu = process_cpu_seconds(site_server) - site_cpu
     out, err = process.communicate()
     if process.returncode != 0:
         raise RuntimeError(f"the crawl failed ({process.returncode}):\n{out}\n{err}")
@@ -229,7 +234,7 @@ def crawl(site: Site, database_url: str, processes: str, folder: Path) -> CrawlF
     return CrawlFigures(database, processes, stored, seconds, tree.cpu_seconds, tree.peak_pss_mib,
                         float(stats.get("accords/database_seconds", 0.0)),
                         float(stats.get("accords/database_cpu_seconds", 0.0)),
-                        server.cpu_seconds if database == "postgresql" else 0.0)
+                        server.cpu_seconds if database == "postgresql" else 0.0, site_cpu)
 
 
 def _topic_table() -> str:
@@ -277,21 +282,23 @@ def main(argv: Sequence[str] | None = None) -> None:
             print("each crawl's ratio is to the mean of a baseline of every 4th page measured just before it and "
                   "one just after (the machine's speed drifts by 10-40% within a run)")
             print(f"{'database':<10} {'processes':>9} {'stored':>6} {'seconds':>7} {'pages/s':>7} {'baseline':>8} "
-                  f"{'ratio':>5} {'CPU ms/page':>11} {'peak MiB':>8} {'db share':>8} {'db CPU share':>12}")
+                  f"{'ratio':>5} {'CPU ms/page':>11} {'peak MiB':>8} {'db share':>8} {'db CPU share':>12} "
+                  f"{'site CPU ms/page':>16}")
             for database in args.databases:
                 for processes in args.processes:
                     run_folder = folder / f"{database}-{processes}"
                     run_folder.mkdir()
                     before, _ = baseline_rate(site, every=4)
                     with throwaway_database(database, run_folder) as url:
-                        figures = crawl(site, url, processes, run_folder)
+                        figures = crawl(site, url, processes, run_folder, server.pid)
                     after, _ = baseline_rate(site, every=4)
                     near_rate = (before + after) / 2
                     print(f"{figures.database:<10} {processes:>9} {figures.stored:>6} {figures.seconds:7.1f} "
                           f"{figures.rate:7.1f} {near_rate:8.1f} {figures.rate / near_rate:5.2f} "
                           f"{figures.cpu_seconds / max(figures.stored, 1) * 1000:11.1f} {figures.peak_mib:8.0f} "
                           f"{figures.database_seconds / figures.seconds:8.1%} "
-                          f"{figures.database_cpu_share:12.1%}", flush=True)
+                          f"{figures.database_cpu_share:12.1%} "
+                          f"{figures.site_cpu_seconds / max(figures.stored, 1) * 1000:16.1f}", flush=True)
         finally:
             server.terminate()
             server.wait()

@@ -30,7 +30,7 @@ class ProcessTree:
         pss = 0
         for pid in self._members():
             try:
-                self._cpu[pid] = _cpu_seconds(pid)
+                self._cpu[pid] = process_cpu_seconds(pid)
                 pss += _pss_kib(pid)
             except (OSError, IndexError, ValueError):
                 continue
@@ -75,14 +75,14 @@ class NamedProcesses:
             try:
                 if (entry / "comm").read_text().strip() != self.name:
                     continue
-                self._last[int(entry.name)] = _cpu_seconds(int(entry.name))
+                self._last[int(entry.name)] = process_cpu_seconds(int(entry.name))
             except (OSError, IndexError, ValueError):
                 continue
         if self._first is None:
             self._first = dict(self._last)
 
 
-def _cpu_seconds(pid: int) -> float:
+def process_cpu_seconds(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / _TICKS
 

@@ -27,3 +27,9 @@ def test_crawl_table_overrides() -> None:
 
 def test_autothrottle_can_be_turned_off_for_own_servers() -> None:
     assert crawl_settings(CrawlConfig(autothrottle=False))["AUTOTHROTTLE_ENABLED"] is False
+
+
+def test_what_a_response_yields_is_handled_a_few_items_at_a_time() -> None:
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    assert settings.getint("CONCURRENT_ITEMS") == 4  # Scrapy's 100 start 101 asyncio tasks per response
