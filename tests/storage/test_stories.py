@@ -3,7 +3,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from crawler.fingerprint import BodySimilarity, fingerprint
@@ -146,3 +146,19 @@ def test_a_batch_files_its_articles_as_storing_them_one_by_one_would(session: Se
     bands = dict(session.execute(select(ArticleBand.article_id, func.count()).group_by(ArticleBand.article_id)).all())
     assert {a.canonical_url: bands[a.id] for a in session.scalars(select(Article))} == {
         r.canonical_url: len(set(r.band_keys)) for r in [*stored_before, *mixed_rows()]}
+
+
+def test_deleting_an_article_deletes_its_band_keys_and_its_copies_find_it_no_more(session: Session) -> None:
+    source_id = ensure_source(session, "wire", None)
+    other_body = "A football match report about a derby and its fans. " * 20
+    store_articles(session, source_id, None, [row("https://a.example/gone"),
+                                              row("https://b.example/kept", body=other_body, title="Derby")], CHECK)
+    gone = session.scalars(select(Article).where(Article.canonical_url == "https://a.example/gone")).one()
+    session.execute(text("DELETE FROM seen_urls WHERE article_id = :id"), {"id": gone.id})
+    session.execute(text("DELETE FROM articles WHERE id = :id"), {"id": gone.id})  # as a user would, in SQL
+    session.expunge_all()
+    bands = session.execute(select(ArticleBand.article_id, func.count()).group_by(ArticleBand.article_id)).all()
+    kept = session.scalars(select(Article.id).where(Article.canonical_url == "https://b.example/kept")).one()
+    assert [tuple(band) for band in bands] == [(kept, len(fingerprint(other_body).band_keys))]
+    again = store_articles(session, source_id, None, [row("https://c.example/copy-of-gone")], CHECK)
+    assert (again.stored, again.copies) == (("https://c.example/copy-of-gone",), ())
