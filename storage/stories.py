@@ -149,16 +149,33 @@ def start_stories(session: Session, article_ids: Sequence[int]) -> dict[int, int
     Two statements per ``IN_CHUNK`` articles (the stories, then the articles' ``story_id``), no ORM load.
     """
     story_of: dict[int, int] = {}
-    now = utc_now()
     for chunk in _chunks(article_ids):
-        created = session.execute(insert(Story).returning(Story.origin_article_id, Story.id),
-                                  [{"origin_article_id": article_id, "created_at": now} for article_id in chunk])
-        filed: dict[int, int] = dict(created.all())
+        filed = make_stories(session, chunk)
         session.execute(update(Article).where(one_of(session, Article.id, chunk))
                         .values(story_id=case(filed, value=Article.id)),
                         execution_options={"synchronize_session": False})
         story_of.update(filed)
     return story_of
+
+
+def make_stories(session: Session, origin_ids: Sequence[int]) -> dict[int, int]:
+    """A story for each of these (new) articles, in one statement; article id → its story's id.
+
+    The articles' ``story_id`` is not set: the caller inserts them with it, or updates them.
+    """
+    if not origin_ids:
+        return {}
+    now = utc_now()
+    created = session.execute(insert(Story).returning(Story.origin_article_id, Story.id),
+                              [{"origin_article_id": article_id, "created_at": now} for article_id in origin_ids])
+    return dict(created.all())
+
+
+def discard_stories(session: Session, story_ids: Sequence[int]) -> None:
+    """Delete stories made for new articles that were not stored, or that joined another story."""
+    for chunk in _chunks(story_ids):
+        session.execute(delete(Story).where(one_of(session, Story.id, chunk)),
+                        execution_options={"synchronize_session": False})
 
 
 def join_story(session: Session, article: Article, story_id: int) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from storage import articles
 from storage.articles import ArticleRow, iter_articles, record_irrelevant, seen_among, seen_url_keys, store_articles
-from storage.models import Article, SeenUrl, UrlOutcome
+from storage.models import Article, SeenUrl, Story, UrlOutcome
 from storage.runs import ensure_source, start_run
 from tests.support.plans import sqlite_plans
 
@@ -71,6 +71,8 @@ def test_an_article_stored_meanwhile_by_another_writer_is_left_as_it_is(
     assert [(url, source) for url, source, _ in stored] == [
         ("https://e.com/b", other_id), ("https://e.com/a", source_id), ("https://e.com/c", source_id)]
     assert len({story for _, _, story in stored if story is not None}) == 3
+    origins = session.scalars(select(Story.origin_article_id).order_by(Story.origin_article_id)).all()
+    assert origins == sorted(session.scalars(select(Article.id)).all())  # no story left for the row not stored
 
 
 def test_seen_among_answers_for_the_asked_keys_as_the_whole_set_does(

@@ -3,7 +3,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 from crawler.fingerprint import BodySimilarity, fingerprint
@@ -45,6 +45,7 @@ def test_copies_join_the_story_of_the_earliest_published(session: Session) -> No
         "https://c.example/near": (True, original.id),
         "https://d.example/other": (False, None),
     }
+    assert session.scalar(select(func.count()).select_from(Story)) == 2  # none left for the copies
 
 
 def test_a_changed_article_gets_versions(session: Session) -> None:
@@ -162,3 +163,31 @@ def test_deleting_an_article_deletes_its_band_keys_and_its_copies_find_it_no_mor
     assert [tuple(band) for band in bands] == [(kept, len(fingerprint(other_body).band_keys))]
     again = store_articles(session, source_id, None, [row("https://c.example/copy-of-gone")], CHECK)
     assert (again.stored, again.copies) == (("https://c.example/copy-of-gone",), ())
+
+
+def test_new_articles_are_stored_in_stories_of_their_own_without_updating_them_on_postgresql(
+        session: Session) -> None:
+    source_id = ensure_source(session, "wire", None)
+    statements: list[str] = []
+    engine = session.get_bind().engine
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        store_articles(session, source_id, None, [
+            row("https://a.example/water", published=PUBLISHED),
+            row("https://b.example/derby", body="A football match report about a derby. " * 20, title="Derby"),
+            row("https://c.example/water-copy", published=PUBLISHED + timedelta(hours=1)),
+        ], CHECK)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    stories = dict(session.execute(select(Story.origin_article_id, Story.id)).all())
+    articles = {a.canonical_url: a for a in session.scalars(select(Article))}
+    water, derby = articles["https://a.example/water"], articles["https://b.example/derby"]
+    assert stories == {water.id: water.story_id, derby.id: derby.story_id}
+    assert articles["https://c.example/water-copy"].story_id == water.story_id
+    updated = [s for s in statements if s.startswith("UPDATE articles")]
+    if session.get_bind().dialect.name == "postgresql":  # only the copy is updated, by joining its story
+        assert len(updated) == 1 and "story_id" in updated[0]
