@@ -123,17 +123,18 @@ def store_articles(
     story_of = own_story | start_stories(session, [
         inserted[row.canonical_url] for row, match in zip(new, matches, strict=True)
         if match is None and inserted[row.canonical_url] not in own_story])
+    unused_stories: list[int] = []  # those made for articles that turned out to be copies
     for row, match in zip(new, matches, strict=True):
         if match is not None:
             article_id = inserted[row.canonical_url]
             story_id = match.story_id if match.story_id is not None else story_of[match.article_id]
             join_story(session, session.get_one(Article, article_id), story_id)
             story_of[article_id] = story_id
+            if article_id in own_story:
+                unused_stories.append(own_story[article_id])
         (copies if match else stored).append(row.canonical_url)
-    session.flush()  # the copies' new story_id, before the stories made for them go
-    discard_stories(session, [own_story[inserted[row.canonical_url]]
-                              for row, match in zip(new, matches, strict=True) if match is not None
-                              and inserted[row.canonical_url] in own_story])
+    session.flush()  # the copies' new story_id, before their unused stories go
+    discard_stories(session, unused_stories)
     bands = [(inserted[row.canonical_url], row.band_keys) for row in new]
     extras = [(inserted[row.canonical_url], row) for row in new]
     store_many_bands(session, bands)
