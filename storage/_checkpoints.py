@@ -7,9 +7,11 @@ default SQLite runs that checkpoint inside the commit that takes the WAL past
 gigabyte-sized index) the pipeline's commit waited for it: at 1,000,000 stored
 articles the commit cost 3.0 ms per article, of which 2.7 ms was the checkpoint.
 
-Here each file database gets one ``Checkpointer``: every commit wakes it, and
-its thread runs ``PRAGMA wal_checkpoint(PASSIVE)`` on a connection of its own
-(at most once per ``INTERVAL_SECONDS``, so a burst of commits shares one), as
+Here each file database gets one ``Checkpointer``: every commit wakes it once
+the commit has returned (``notifying_connection``: SQLAlchemy's ``commit`` event
+fires before the commit, when its pages are not in the WAL yet), and its
+thread runs ``PRAGMA wal_checkpoint(PASSIVE)`` on a connection of its own (at
+most once per ``INTERVAL_SECONDS``, so a burst of commits shares one), as
 SQLite's documentation suggests for applications that want short commits. A
 passive checkpoint never blocks readers or writers. The thread stops after
 ``IDLE_SECONDS`` without commits, or when its engine is disposed (so the engine
@@ -91,20 +93,15 @@ class Checkpointer:
                     break
                 with self._changed:
                     self._pending = False
-                state: tuple[int, int] | None = None
                 try:
                     if connection is None:
                         connection = sqlite3.connect(self.path, timeout=self.busy_timeout_ms / 1000,
                                                      check_same_thread=False)
-                    state = self._checkpoint(connection, last)
+                    last = self._checkpoint(connection, last)
                 finally:
                     with self._changed:
                         self._running = False
-                        # A commit wakes the thread before it is done ("commit" event), so its last pages
-                        # may have missed this checkpoint: check once more while the WAL keeps changing.
-                        self._pending = self._pending or (state is not None and state != last)
                         self._changed.notify_all()
-                last = state
         except sqlite3.Error:
             # the file went away or cannot be opened: the writers' own automatic checkpoints take over
             with self._changed:
@@ -142,3 +139,15 @@ class Checkpointer:
         self.totals.seconds += time.perf_counter() - started
         self.totals.cpu_seconds += time.thread_time() - started_cpu
         return frames, moved
+
+
+def notifying_connection(checkpointer: Checkpointer) -> type[sqlite3.Connection]:
+    """An ``sqlite3.Connection`` class (for ``sqlite3.connect(factory=...)``) that tells ``checkpointer``
+    of each commit after the commit has returned, so its pages are in the WAL when the thread wakes."""
+
+    class CheckpointedConnection(sqlite3.Connection):
+        def commit(self) -> None:
+            super().commit()
+            checkpointer.committed()
+
+    return CheckpointedConnection

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage._checkpoints import SAFETY_NET_PAGES, WAL_SIZE_LIMIT_BYTES, Checkpointer
+from storage._checkpoints import SAFETY_NET_PAGES, WAL_SIZE_LIMIT_BYTES, Checkpointer, notifying_connection
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 #: SQLite's page cache per connection grows with the database (1/256 of the file) between its default
@@ -81,12 +81,14 @@ def make_engine(url: str, **options: Any) -> Engine:
         path = parsed.database if parsed.database != ":memory:" and not parsed.query.get("uri") else None
         if path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        checkpointer = Checkpointer(path, SQLITE_BUSY_TIMEOUT_MS) if path else None
+        if checkpointer is not None:
+            options["connect_args"] = {**options.get("connect_args", {}),
+                                       "factory": notifying_connection(checkpointer)}
         engine = create_engine(parsed, **options)
         event.listen(engine, "connect", _configure_sqlite)
-        if path:
-            checkpointer = Checkpointer(path, SQLITE_BUSY_TIMEOUT_MS)
+        if checkpointer is not None:
             _checkpointers[engine] = checkpointer
-            event.listen(engine, "commit", partial(_committed, checkpointer))
             event.listen(engine, "engine_disposed", partial(_disposed, checkpointer))
         return engine
     return create_engine(parsed, pool_pre_ping=True, **options)
@@ -110,10 +112,6 @@ def sqlite_cache_kib(database_bytes: int) -> int:
     """The page cache for an SQLite database of this size, KiB (``SQLITE_CACHE_KIB``)."""
     smallest, largest = SQLITE_CACHE_KIB
     return max(smallest, min(largest, database_bytes // SQLITE_CACHE_SHARE // 1024))
-
-
-def _committed(checkpointer: Checkpointer, _connection: Any) -> None:
-    checkpointer.committed()
 
 
 def _disposed(checkpointer: Checkpointer, _engine: Engine) -> None:

@@ -55,6 +55,29 @@ def test_the_writers_own_automatic_checkpoint_is_only_a_safety_net(tmp_path: Pat
     engine.dispose()
 
 
+def test_the_checkpointer_hears_of_a_commit_once_its_rows_are_in_the_wal(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    database = tmp_path / "a.db"
+    engine, checkpointer = _write_rows(f"sqlite:///{database}")
+    assert checkpointer.wait_idle(30)
+    rows_seen_when_told: list[int] = []
+    told = Checkpointer.committed
+
+    def committed(self: Checkpointer) -> None:
+        with sqlite3.connect(database) as reader:  # another connection: it sees committed rows only
+            rows_seen_when_told.append(reader.execute("SELECT count(*) FROM notes").fetchone()[0])
+        told(self)
+
+    monkeypatch.setattr(Checkpointer, "committed", committed)
+    with engine.begin() as connection:
+        connection.execute(text("INSERT INTO notes (id, body) VALUES (:id, :body)"),
+                           [{"id": ROWS + i, "body": "y" * 500} for i in range(ROWS)])
+    assert rows_seen_when_told == [2 * ROWS]
+    assert checkpointer.wait_idle(30)
+    assert _rows_in_database_file_alone(database, tmp_path / "copy.db") == 2 * ROWS
+    engine.dispose()
+
+
 def test_the_thread_stops_when_idle_and_starts_again_at_the_next_commit(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_checkpoints, "IDLE_SECONDS", 0.05)
