@@ -19,11 +19,10 @@ import hashlib
 import importlib
 import importlib.util
 import re
-import struct
 import sys
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from struct import pack
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -37,6 +36,8 @@ BANDS = 32
 ROWS = NUM_PERM // BANDS
 #: the lead is banded at these lengths too, so a teaser meets its full story
 LEAD_WORDS = (40, 80)
+#: datasketch's permutation scheme (its default since 2.0); stored band keys depend on it
+MINHASH_SCHEME = "affine32"
 #: below this many shingles the shorter text is too small to be called "contained"
 MIN_CONTAINED_SHINGLES = 15
 _WORD = re.compile(r"\w+")
@@ -54,7 +55,11 @@ def words(text: str) -> list[str]:
 
 
 def content_hash(body: str) -> str:
-    return hashlib.sha256(" ".join(words(body)).encode("utf-8")).hexdigest()
+    return _words_hash(words(body))
+
+
+def _words_hash(tokens: list[str]) -> str:
+    return hashlib.sha256(" ".join(tokens).encode("utf-8")).hexdigest()
 
 
 def shingles(tokens: list[str]) -> frozenset[int]:
@@ -71,12 +76,15 @@ def _shingle_hashes(tokens: list[str]) -> list[int]:
 def fingerprint(body: str) -> Fingerprint:
     tokens = words(body)
     hashes = _shingle_hashes(tokens)
-    full = frozenset(hashes)
-    keys = set(_band_keys(full))
+    # Each shingle is hashed for the MinHash once, not once per banded text: the lead's shingles are
+    # the first ones of the whole text's, and a MinHash is the minimum over its values, repeats or not.
+    hash32 = _template().hashfunc  # datasketch's default, sha1_hash32
+    minhash_inputs = [hash32(pack("<Q", value)) for value in hashes]
+    keys = set(_band_keys(minhash_inputs))
     for lead in LEAD_WORDS:
-        if len(tokens) > lead:  # the lead's shingles are the first ones of the whole text's
-            keys.update(_band_keys(frozenset(hashes[: lead - SHINGLE_WORDS + 1])))
-    return Fingerprint(content_hash(body), tuple(sorted(keys)), full)
+        if len(tokens) > lead:
+            keys.update(_band_keys(minhash_inputs[: lead - SHINGLE_WORDS + 1]))
+    return Fingerprint(_words_hash(tokens), tuple(sorted(keys)), frozenset(hashes))
 
 
 def similarity(a: frozenset[int], b: frozenset[int]) -> float:
@@ -126,18 +134,25 @@ def _minhash_class() -> type[MinHash]:
 def _template() -> MinHash:
     """A MinHash of ``NUM_PERM`` permutations and the default seed: its permutations are drawn once
     (and datasketch, with NumPy, is loaded on the first fingerprint, not by importing this module)."""
-    return _minhash_class()(num_perm=NUM_PERM)
+    return _minhash_class()(num_perm=NUM_PERM, scheme=MINHASH_SCHEME)
 
 
-def _band_keys(shingle_set: Iterable[int]) -> list[int]:
+def _band_keys(minhash_inputs: list[int]) -> list[int]:
+    """The band keys of a shingle set, given each shingle's MinHash input: its hash packed in 8 bytes
+    and hashed by datasketch's default ``hashfunc``, as ``MinHash.update_batch`` would."""
     template = _template()
-    minhash = type(template)(num_perm=NUM_PERM, permutations=template.permutations, scheme=template.scheme)
-    minhash.update_batch([struct.pack("<Q", value) for value in shingle_set])
-    values = minhash.hashvalues
+    minhash = type(template)(num_perm=NUM_PERM, permutations=template.permutations, scheme=template.scheme,
+                             hashfunc=_already_hashed)
+    minhash.update_batch(minhash_inputs)
+    values = minhash.hashvalues.tolist()
     return [
-        _hash64(f"{band}:" + ",".join(str(int(v)) for v in values[band * ROWS : (band + 1) * ROWS]))
+        _hash64(f"{band}:" + ",".join(map(str, values[band * ROWS : (band + 1) * ROWS])))
         for band in range(BANDS)
     ]
+
+
+def _already_hashed(value: int) -> int:
+    return value
 
 
 def _hash64(text: str) -> int:

@@ -1,10 +1,26 @@
 from __future__ import annotations
 
+import hashlib
+import struct
 import subprocess
 import sys
 from pathlib import Path
 
-from crawler.fingerprint import BodySimilarity, content_hash, fingerprint, similarity
+import pytest
+
+from crawler.fingerprint import (
+    BANDS,
+    LEAD_WORDS,
+    NUM_PERM,
+    ROWS,
+    SHINGLE_WORDS,
+    BodySimilarity,
+    _hash64,
+    content_hash,
+    fingerprint,
+    similarity,
+    words,
+)
 
 STORY = " ".join(
     f"Sentence number {i} describes the water summit agreed by ministers of the accords states." for i in range(30)
@@ -46,3 +62,38 @@ def test_fingerprints_load_minhash_without_scipy_and_leave_datasketch_importable
                             cwd=Path(__file__).resolve().parents[2])
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["MinHashLSH", "True"]
+
+
+def reference_band_keys(body: str) -> tuple[int, ...]:
+    """Band keys as datasketch computes them, each text's shingles hashed by ``update_batch`` itself."""
+    from datasketch import MinHash
+
+    tokens = words(body)
+    hashes = [_hash64(" ".join(tokens[i : i + SHINGLE_WORDS])) for i in range(len(tokens) - SHINGLE_WORDS + 1)]
+    keys: set[int] = set()
+    for shingle_set in [set(hashes)] + [set(hashes[: lead - SHINGLE_WORDS + 1]) for lead in LEAD_WORDS
+                                        if len(tokens) > lead]:
+        minhash = MinHash(num_perm=NUM_PERM, scheme="affine32")
+        minhash.update_batch([struct.pack("<Q", value) for value in shingle_set])
+        values = [int(v) for v in minhash.hashvalues]
+        keys.update(_hash64(f"{band}:" + ",".join(map(str, values[band * ROWS : (band + 1) * ROWS])))
+                    for band in range(BANDS))
+    return tuple(sorted(keys))
+
+
+@pytest.mark.parametrize("body", [
+    STORY,
+    " ".join(STORY.split()[:60]),
+    "Les accords d'Abraham ont été signés le 15 septembre 2020 à Washington. " * 12,
+    "اتفاقيات أبراهام للسلام بين الإمارات وإسرائيل والبحرين " * 20,
+    " ".join(f"word{number}" for number in range(150)),  # every shingle distinct
+])
+def test_band_keys_are_datasketchs_minhash_of_each_banded_text(body: str) -> None:
+    assert fingerprint(body).band_keys == reference_band_keys(body)
+
+
+def test_band_keys_are_those_stored_by_earlier_versions() -> None:
+    """Stored articles' keys must keep meeting new ones: a change of hashing or of datasketch's scheme fails here."""
+    keys = fingerprint(STORY).band_keys
+    assert len(keys) == 90
+    assert hashlib.sha256(repr(keys).encode()).hexdigest()[:16] == "9ca66f69a8f5b302"
