@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 ARTICLE_TYPES = frozenset({
@@ -163,11 +164,14 @@ def _walk(document: Any) -> Iterator[dict[str, Any]]:
             yield from _walk(document["@graph"])
 
 
+#: the elements below the root with an ``itemscope``, in document order (found in C: a Python loop over
+#: every element of a page took half a millisecond)
+_ITEM_SCOPES = etree.XPath("descendant::*[@itemscope]")
+
+
 def _microdata_article(tree: HtmlElement) -> dict[str, list[str]]:
     """``itemprop`` values of the first schema.org article item (authors by their ``name``)."""
-    for scope in tree.iterdescendants():
-        if not isinstance(scope.tag, str) or scope.get("itemscope") is None:
-            continue
+    for scope in _ITEM_SCOPES(tree):
         item_type = (scope.get("itemtype") or "").rstrip("/").rsplit("/", 1)[-1]
         if item_type in ARTICLE_TYPES:
             return _item_properties(scope)
