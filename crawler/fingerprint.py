@@ -132,7 +132,7 @@ def _minhash_class() -> type[MinHash]:
 
 @cache
 def _template() -> MinHash:
-    """A MinHash of ``NUM_PERM`` permutations and the default seed: its permutations are drawn once
+    """A MinHash of ``NUM_PERM`` permutations, the default seed and ``MINHASH_SCHEME``: its permutations are drawn once
     (and datasketch, with NumPy, is loaded on the first fingerprint, not by importing this module)."""
     return _minhash_class()(num_perm=NUM_PERM, scheme=MINHASH_SCHEME)
 
