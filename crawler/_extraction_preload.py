@@ -3,7 +3,8 @@
 Loads here what every worker would otherwise load on its first pages, each a private copy (the
 language model, about 75 MiB; justext's stop words; the country gazetteer), so that the workers
 share one copy with the forkserver. ``gc.freeze()`` then keeps the collector from writing to those
-objects in the workers, which would copy their memory pages into each worker.
+objects in the workers, which would copy their memory pages into each worker. Nothing it imports
+loads Scrapy, Twisted or SQLAlchemy (the crawl process's own, about 45 MiB and half a second here).
 """
 
 from __future__ import annotations

@@ -22,12 +22,10 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
-from sqlalchemy.engine import make_url
 
 from crawler._limits import FieldLimits
 from crawler.schedule import parse_schedule
 from crawler.urls import default_domain, in_scope
-from storage.session import check_url
 
 DEFAULT_CONFIG_FILE = "accords.toml"
 DEFAULT_DATABASE_URL = "sqlite:///data/accords.db"
@@ -382,6 +380,8 @@ def load_config(path: str | os.PathLike[str] | None = None) -> AccordsConfig:
     _check_unique_names(file, config)
     url = os.environ.get(DATABASE_URL_ENV) or config.database.url
     where = f"${DATABASE_URL_ENV}" if os.environ.get(DATABASE_URL_ENV) else "[database] field 'url'"
+    from storage.session import check_url  # SQLAlchemy on first use: the extraction workers read only [topic]
+
     try:
         url = check_url(url)
     except ValueError as exc:
@@ -396,6 +396,8 @@ def _check_distributed(file: Path, config: AccordsConfig, database_where: str) -
     """Workers on several machines share one database and must never redo a crawl that is still running."""
     if not config.distributed.enabled:
         return
+    from sqlalchemy.engine import make_url
+
     backend = make_url(config.database.url).get_backend_name()
     if backend != "postgresql":
         raise ConfigError(f"{file}: [distributed] enabled = true needs a PostgreSQL database that every machine "
@@ -410,6 +412,8 @@ def _check_distributed(file: Path, config: AccordsConfig, database_where: str) -
 
 def resolve_database_url(url: str, base: Path) -> str:
     """Make a relative SQLite file path absolute, against the config file's folder."""
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     name = parsed.database
     if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":

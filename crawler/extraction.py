@@ -50,7 +50,7 @@ from multiprocessing import spawn
 from typing import Any, TypeVar
 
 from crawler.article import NormalizedArticle, PageAnalysis
-from storage.runs import process_alive
+from storage.processes import process_alive
 
 T = TypeVar("T")
 #: glibc's ``mallopt`` parameter, and the block size from which malloc maps memory of its own

@@ -13,16 +13,16 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from courlan import normalize_url
-from scrapy.linkextractors import IGNORED_EXTENSIONS
 from w3lib.url import add_or_replace_parameters, canonicalize_url, url_query_cleaner
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_NON_HTML_EXTENSIONS = frozenset(f".{ext}" for ext in IGNORED_EXTENSIONS) | {
+_MORE_NON_HTML_EXTENSIONS = frozenset({
     ".json", ".xml", ".rss", ".atom", ".gz", ".webp", ".avif", ".svg", ".m3u8", ".vtt",
-}
+})
 
 
 @dataclass(frozen=True)
@@ -110,4 +110,13 @@ def same_site(url: str, other: str) -> bool:
 def looks_like_html(url: str) -> bool:
     """False for links to images, documents, media and archives, judged by the path."""
     extension = posixpath.splitext(urlsplit(url).path)[1].lower()
-    return extension not in _NON_HTML_EXTENSIONS
+    return extension not in _non_html_extensions()
+
+
+@cache
+def _non_html_extensions() -> frozenset[str]:
+    """Scrapy's list of the extensions its link extractors skip, and a few more. Scrapy is imported on
+    first use, not with this module: the extraction workers use this module and never need Scrapy."""
+    from scrapy.linkextractors import IGNORED_EXTENSIONS
+
+    return frozenset(f".{ext}" for ext in IGNORED_EXTENSIONS) | _MORE_NON_HTML_EXTENSIONS

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -13,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from storage._upsert import insert_ignoring_conflicts
 from storage.models import CrawlRun, RunStatus, Source, utc_now
+from storage.processes import process_alive
 
 
 @dataclass(frozen=True)
@@ -115,22 +115,6 @@ def mark_abandoned(session: Session, source_id: int | None = None) -> list[tuple
 
 def this_process() -> tuple[str, int]:
     return socket.gethostname()[:255], os.getpid()
-
-
-def process_alive(pid: int) -> bool:
-    """Whether process ``pid`` of this machine is running (a zombie, killed but not yet reaped, is not)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    stat = Path(f"/proc/{pid}/stat")
-    try:
-        state = stat.read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state not in ("Z", "X")
 
 
 def run_summary(session: Session, run_id: int) -> tuple[RunStatus, RunCounts, str | None]:
