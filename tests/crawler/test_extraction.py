@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -159,48 +160,52 @@ def test_workers_start_with_the_models_the_forkserver_loaded_and_release_the_cra
     assert normalize(URL, page(), {}).language == "ar"  # both load again on use
 
 
-def test_a_crawl_expecting_many_pages_starts_the_pool_at_once_and_never_loads_trafilatura() -> None:
+def output_of_a_crawl_process(body: str) -> str:
+    """Run ``body`` as the main script of a fresh process (a crawl process of its own), with ``html``
+    the Arabic fixture page and ``URL`` its address; what it prints."""
     script = (
         "import asyncio, sys\n"
         "from crawler.extraction import ExtractionPool\n"
+        f"URL = {URL!r}\n"
         "if __name__ == '__main__':\n"
-        "    pool = ExtractionPool(1, start_after=20)\n"
-        "    pool.expect(19)\n"
-        "    assert pool._inline_left == 20\n"
-        "    pool.expect(20)\n"
         f"    html = open({str(PAGES / 'ar-almadar-abraham-accords-anniversary.html')!r}).read()\n"
-        f"    article = asyncio.run(pool.normalize({URL!r}, html, {{}}))\n"
-        "    print(article.is_article, pool.started,\n"
-        "          [m for m in ('trafilatura', 'py3langid', 'numpy') if m in sys.modules])\n"
-        "    pool.close()\n")
+        + textwrap.indent(textwrap.dedent(body), "    "))
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parents[2], timeout=120)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[0] == "True True []"
+    return result.stdout
+
+
+def test_a_crawl_expecting_many_pages_starts_the_pool_at_once_and_never_loads_trafilatura() -> None:
+    output = output_of_a_crawl_process("""
+        pool = ExtractionPool(1, start_after=20)
+        pool.expect(19)
+        assert pool._inline_left == 20
+        pool.expect(20)
+        article = asyncio.run(pool.normalize(URL, html, {}))
+        print(article.is_article, pool.started,
+              [m for m in ('trafilatura', 'py3langid', 'numpy') if m in sys.modules])
+        pool.close()
+    """)
+    assert output.split("\n")[0] == "True True []"
 
 
 def test_workers_load_neither_scrapy_nor_sqlalchemy() -> None:
     """The forkserver imports only what extraction needs: Scrapy, Twisted and SQLAlchemy would add
     about 45 MiB and half a second to it, shared by every worker."""
-    script = (
-        "import asyncio, sys\n"
-        "from crawler.config import load_config\n"
-        "from crawler.extraction import ExtractionPool\n"
-        "if __name__ == '__main__':\n"
-        "    topic = load_config('accords.toml').topic.model_dump_json()\n"
-        "    pool = ExtractionPool(1, start_after=0)\n"
-        f"    html = open({str(PAGES / 'ar-almadar-abraham-accords-anniversary.html')!r}).read()\n"
-        "    async def scenario():\n"
-        f"        analysis = await pool.analyze({URL!r}, html, {{}}, topic)\n"
-        "        loaded = await pool._run(eval, 'sorted(m for m in (\"scrapy\", \"twisted\", \"sqlalchemy\", '\n"
-        "                                 '\"trafilatura\") if m in __import__(\"sys\").modules)')\n"
-        "        return analysis.article.is_article, loaded\n"
-        "    print(*asyncio.run(scenario()))\n"
-        "    pool.close()\n")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            cwd=Path(__file__).resolve().parents[2], timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "True ['trafilatura']"
+    output = output_of_a_crawl_process("""
+        from crawler.config import load_config
+        topic = load_config('accords.toml').topic.model_dump_json()
+        pool = ExtractionPool(1, start_after=0)
+        async def scenario():
+            analysis = await pool.analyze(URL, html, {}, topic)
+            loaded = await pool._run(eval, 'sorted(m for m in ("scrapy", "twisted", "sqlalchemy", "trafilatura") '
+                                           'if m in __import__("sys").modules)')
+            return analysis.article.is_article, loaded
+        print(*asyncio.run(scenario()))
+        pool.close()
+    """)
+    assert output.strip() == "True ['trafilatura']"
 
 
 def test_a_small_crawl_keeps_its_pages_inline() -> None:
