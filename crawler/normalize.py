@@ -18,8 +18,6 @@ listings and pages with too little text.
 
 from __future__ import annotations
 
-import contextlib
-import copy
 from collections.abc import Mapping
 from datetime import UTC, tzinfo
 from functools import cache
@@ -30,7 +28,6 @@ import trafilatura
 import trafilatura.utils
 from lxml import etree
 from lxml.html import HtmlComment, HtmlElement, HtmlEntity, HtmlProcessingInstruction
-from trafilatura import metadata
 from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
@@ -39,6 +36,7 @@ from crawler._boilerplate import strip_boilerplate
 from crawler._language import detect_language, primary_subtag
 from crawler._limits import MAX_URL, FieldLimits, clamp
 from crawler._structured import LISTING_TYPES, Structured, jsonld_text, read_structured
+from crawler._trafilatura_metadata import TrafilaturaMetadata
 from crawler.article import NormalizedArticle
 from crawler.urls import QueryRules, canonical_url, desktop_url, same_site
 
@@ -49,8 +47,6 @@ MIN_PARAGRAPH_WORDS = 20
 #: (readability, then jusText), which cost about as much again, run only when it finds less text than
 #: this. On the 181 corpus pages, 160 skip them and the body F1 is unchanged (0.9655; bench/extraction.py).
 FALLBACK_BELOW_CHARS = 1000
-#: htmldate without its "extensive" guessing (it reads a footer's copyright year as a date).
-_DATE_SEARCH = {"extensive_search": False, "original_date": True}
 
 __all__ = ["NormalizedArticle", "normalize", "use_compiled_element_lookup"]
 
@@ -91,7 +87,7 @@ def normalize(
         return NormalizedArticle(url=url, canonical_url=canonical_url(url, rules), title="", body="",
                                  word_count=0, is_article=False)
     declared = read_structured(tree)
-    fallback = _TrafilaturaMetadata(tree, url)
+    fallback = TrafilaturaMetadata(tree, url)
     sources: dict[str, str] = {}
 
     def take(name: str, picked: _fields.Picked[Any]) -> Any:
@@ -153,46 +149,6 @@ def _cut_long_text(html: AnyStr, bracket: AnyStr) -> AnyStr:
     if max(map(len, pieces)) <= MAX_TEXT_RUN:
         return html
     return bracket.join(piece[:MAX_TEXT_RUN] for piece in pieces)
-
-
-class _TrafilaturaMetadata:
-    """trafilatura's metadata for the page, extracted on first use only.
-
-    A title or byline needs only the page's meta tags, JSON-LD and trafilatura's title and byline
-    heuristics (the first steps of ``trafilatura.extract_metadata``, same values); a date needs the
-    whole of it, htmldate included, on a copy of the tree.
-    """
-
-    def __init__(self, tree: HtmlElement, url: str) -> None:
-        self._tree = tree
-        self._url = url
-        self._values: dict[str, Any] | None = None
-        self._complete = False
-
-    def get(self, key: str) -> Any:
-        if key not in ("title", "author") and not self._complete:
-            document = trafilatura.extract_metadata(
-                copy.deepcopy(self._tree), default_url=self._url, date_config=dict(_DATE_SEARCH),
-                extensive=False,
-            )
-            self._values = document.as_dict() if isinstance(document, Document) else {}
-            self._complete = True
-        elif self._values is None:
-            self._values = _title_and_byline(self._tree)
-        return self._values.get(key)
-
-
-def _title_and_byline(tree: HtmlElement) -> dict[str, Any]:
-    """What ``trafilatura.extract_metadata`` finds for ``title`` and ``author``, without its other steps."""
-    document = metadata.examine_meta(tree)
-    if document.author and " " not in document.author:
-        document.author = None
-    with contextlib.suppress(Exception):  # as in extract_metadata: a bug in its JSON-LD reader costs only those values
-        document = metadata.extract_meta_json(tree, document)
-    document.title = document.title or metadata.extract_title(tree)
-    document.author = document.author or metadata.extract_author(tree)
-    document.clean_and_trim()
-    return {"title": document.title, "author": document.author}
 
 
 def _canonical_source(url: str, declared: Structured) -> tuple[str, str]:

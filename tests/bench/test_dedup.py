@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from bench.corpus import DEFAULT_CORPUS, load_corpus
 from bench.dedup import DEFAULT_THRESHOLD, judge, precision_recall
 from bench.dedup_pairs import build_pairs
 from crawler.config import DedupConfig
-from tests.support.environment import in_ci
+from tests.support.corpus import corpus_pages
 
 
 @pytest.mark.corpus
 def test_duplicate_precision_and_recall_on_corpus_pairs() -> None:
-    if not (DEFAULT_CORPUS / "ground-truth.json").is_file():
-        reason = f"corpus not found at {DEFAULT_CORPUS}"
-        if in_ci():
-            pytest.fail(f"CI=true: {reason}")
-        pytest.skip(reason)
+    pages = corpus_pages()
     assert DedupConfig().threshold == DEFAULT_THRESHOLD
-    pairs = build_pairs(load_corpus(DEFAULT_CORPUS))
+    pairs = build_pairs(pages)
     assert sum(p.duplicate for p in pairs) >= 700 and sum(not p.duplicate for p in pairs) >= 850
     precision, recall = precision_recall(judge(pairs), DEFAULT_THRESHOLD)
     assert precision >= 0.97, f"precision {precision:.4f}"

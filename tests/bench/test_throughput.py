@@ -6,23 +6,18 @@ from pathlib import Path
 
 import pytest
 
-from bench.corpus import DEFAULT_CORPUS, load_corpus
 from bench.throughput import _topic_table, distinct_copy, usable_pages
 from crawler.fingerprint import fingerprint, similarity
 from crawler.normalize import normalize
-from tests.support.environment import in_ci
+from tests.support.corpus import corpus_pages
 
 
 @pytest.mark.corpus
 def test_copies_are_relevant_articles_sharing_no_shingle(tmp_path: Path) -> None:
-    if not (DEFAULT_CORPUS / "ground-truth.json").is_file():
-        reason = f"corpus not found at {DEFAULT_CORPUS}"
-        if in_ci():
-            pytest.fail(f"CI=true: {reason}")
-        pytest.skip(reason)
+    corpus = corpus_pages()
     topic = tmp_path / "topic.toml"
     topic.write_text(f"[topic]\n{_topic_table()}", encoding="utf-8")
-    pages = usable_pages(load_corpus(DEFAULT_CORPUS)[:12], topic)
+    pages = usable_pages(corpus[:12], topic)
     assert len(pages) >= 8  # most corpus pages take the topic sentence where the article starts
     for marked in pages[:4]:
         first, second = (normalize("http://127.0.0.1/a.html", distinct_copy(marked, n)) for n in (7, 8))

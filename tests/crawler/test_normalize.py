@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +12,7 @@ from trafilatura.utils import load_html
 
 from crawler.analysis import analyze
 from crawler.config import TopicConfig
-from crawler.normalize import FALLBACK_BELOW_CHARS, _title_and_byline, normalize, use_compiled_element_lookup
+from crawler.normalize import FALLBACK_BELOW_CHARS, normalize, use_compiled_element_lookup
 from crawler.urls import QueryRules
 
 PAGES = Path(__file__).parent / "pages"
@@ -143,15 +142,6 @@ def test_language_comes_from_markup_else_from_the_text() -> None:
     assert (header.language, header.field_sources["language"]) == ("he", "header")
     hinted = normalize("https://example.com/y", "<html><body><p>x</p></body></html>", language_hint="fr")
     assert (hinted.language, hinted.field_sources["language"]) == ("fr", "source")
-
-
-@pytest.mark.parametrize("path", sorted(PAGES.glob("*.html")), ids=lambda p: p.stem)
-def test_title_and_byline_fallback_equals_trafilaturas_whole_metadata(path: Path) -> None:
-    """The cheap fallback for a title or a byline finds what ``trafilatura.extract_metadata`` finds."""
-    tree = load_html(path.read_bytes())
-    whole = trafilatura.extract_metadata(copy.deepcopy(tree), default_url="https://example.com/a",
-                                         extensive=False).as_dict()
-    assert _title_and_byline(tree) == {"title": whole["title"], "author": whole["author"]}
 
 
 def _record_extractions(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
