@@ -44,10 +44,27 @@ def insert_ignoring_conflicts(
     return []
 
 
+def insert_new_rows(session: Session, table: FromClause, rows: Sequence[dict[str, Any]],
+                    key_columns: Sequence[str]) -> None:
+    """Insert rows that belong to rows this transaction inserted (the band keys, countries and kept page of
+    a new article): no row with their key can exist yet.
+
+    On PostgreSQL that is a plain INSERT: with ``ON CONFLICT`` the server makes each row a speculative
+    insertion (an extra index probe and WAL record per row), which for the band keys of 50 articles cost
+    1.1-1.2 ms of server CPU per article against 0.7 without. SQLite pays nothing for the clause, and its
+    row ids can be reused after a delete, so there it stays ``insert_ignoring_conflicts``.
+    """
+    if session.get_bind().dialect.name == "postgresql" and len(rows) > 1:
+        _insert_arrays_ignoring_conflicts(session, table, rows, None)
+    else:
+        insert_ignoring_conflicts(session, table, rows, key_columns)
+
+
 def _insert_arrays_ignoring_conflicts(
-    session: Session, table: FromClause, rows: Sequence[dict[str, Any]], conflict_columns: Sequence[str],
+    session: Session, table: FromClause, rows: Sequence[dict[str, Any]], conflict_columns: Sequence[str] | None,
 ) -> None:
-    """PostgreSQL: the rows as one array per column, unnested by the server in one statement.
+    """PostgreSQL: the rows as one array per column, unnested by the server in one statement (without
+    ``conflict_columns``, a plain INSERT: a clash raises).
 
     psycopg's executemany runs one INSERT per row (pipelined); this is one INSERT ... SELECT for them all.
     """
@@ -58,7 +75,9 @@ def _insert_arrays_ignoring_conflicts(
     )).table_valued(*names).render_derived()
     statement = postgresql.insert(table).from_select(  # type: ignore[arg-type]
         names, sa.select(*(arrays.c[name] for name in names)))
-    session.execute(statement.on_conflict_do_nothing(index_elements=list(conflict_columns)))
+    if conflict_columns is not None:
+        statement = statement.on_conflict_do_nothing(index_elements=list(conflict_columns))
+    session.execute(statement)
 
 
 def _needs_no_conversion(session: Session, table: FromClause, row: dict[str, Any]) -> bool:

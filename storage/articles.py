@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from storage._filters import filter_articles
 from storage._locks import lock_story_filing
 from storage._membership import one_of
-from storage._upsert import insert_ignoring_conflicts
+from storage._upsert import insert_ignoring_conflicts, insert_new_rows
 from storage.models import Article, ArticleCountry, ArticleHtml, SeenUrl, UrlOutcome, utc_now
 from storage.pages import RawPage, page_row
 from storage.stories import (
@@ -195,12 +195,12 @@ def _refresh(session: Session, article: Article, row: ArticleRow) -> bool:
 
 
 def _store_extras(session: Session, articles: Sequence[tuple[int, ArticleRow]]) -> None:
-    """The kept pages and the country mentions of new articles, one statement each."""
+    """The kept pages and the country mentions of the articles just inserted, one statement each."""
     pages = [page_row(article_id, row.page) for article_id, row in articles if row.page is not None]
-    insert_ignoring_conflicts(session, ArticleHtml.__table__, pages, ["article_id"])
+    insert_new_rows(session, ArticleHtml.__table__, pages, ["article_id"])
     mentions = [{"article_id": article_id, "country_code": code, "mentions": count}
                 for article_id, row in articles for code, count in row.countries.items()]
-    insert_ignoring_conflicts(session, ArticleCountry.__table__, mentions, ["article_id", "country_code"])
+    insert_new_rows(session, ArticleCountry.__table__, mentions, ["article_id", "country_code"])
 
 
 def record_irrelevant(session: Session, source_id: int, url_keys: Iterable[str]) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage._membership import one_of
-from storage._upsert import insert_ignoring_conflicts
+from storage._upsert import insert_ignoring_conflicts, insert_new_rows
 from storage.models import Article, ArticleBand, ArticleVersion, Story, utc_now
 
 if TYPE_CHECKING:
@@ -202,17 +202,25 @@ def _published_before(article: Article, origin: Article) -> bool:
     return origin.published_at is None or article.published_at < origin.published_at
 
 
+#: the primary key of ``article_bands``
+_BAND_KEY = ("band_key", "article_id")
+
+
 def store_bands(session: Session, article_id: int, band_keys: Sequence[int], replace: bool = False) -> None:
+    """A stored article's band keys (with ``replace``, instead of those it had)."""
     if replace:
         session.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
-    store_many_bands(session, [(article_id, band_keys)])
+    insert_ignoring_conflicts(session, ArticleBand.__table__, _band_rows([(article_id, band_keys)]), _BAND_KEY)
 
 
 def store_many_bands(session: Session, articles: Sequence[tuple[int, Sequence[int]]]) -> None:
-    """The band keys of several new articles, in one statement."""
-    rows = [{"band_key": key, "article_id": article_id}
+    """The band keys of several articles this transaction inserted, in one statement."""
+    insert_new_rows(session, ArticleBand.__table__, _band_rows(articles), _BAND_KEY)
+
+
+def _band_rows(articles: Sequence[tuple[int, Sequence[int]]]) -> list[dict[str, int]]:
+    return [{"band_key": key, "article_id": article_id}
             for article_id, band_keys in articles for key in dict.fromkeys(band_keys)]
-    insert_ignoring_conflicts(session, ArticleBand.__table__, rows, ["band_key", "article_id"])
 
 
 def record_version(session: Session, article: Article, title: str, body: str, body_hash: str,

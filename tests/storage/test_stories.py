@@ -191,3 +191,35 @@ def test_new_articles_are_stored_in_stories_of_their_own_without_updating_them_o
     updated = [s for s in statements if s.startswith("UPDATE articles")]
     if session.get_bind().dialect.name == "postgresql":  # only the copy is updated, by joining its story
         assert len(updated) == 1 and "story_id" in updated[0]
+
+
+def test_new_articles_band_keys_go_in_without_a_conflict_check_on_postgresql(session: Session) -> None:
+    """On PostgreSQL ``ON CONFLICT`` made each band-key row a speculative insertion; a new article's keys cannot
+    clash, so they are a plain insert there. A re-fetched article's new keys still go through the check."""
+    source_id = ensure_source(session, "wire", None)
+    statements: list[str] = []
+    engine = session.get_bind().engine
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    other_body = "A football match report about a derby. " * 20
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        store_articles(session, source_id, None, [row("https://a.example/water"),
+                                                  row("https://b.example/derby", body=other_body, title="Derby")], CHECK)
+        new = [s for s in statements if s.startswith("INSERT INTO article_bands")]
+        statements.clear()
+        store_articles(session, source_id, None, [row("https://b.example/derby", body=other_body + " Final score.",
+                                                      title="Derby")], CHECK)
+        refreshed = [s for s in statements if s.startswith("INSERT INTO article_bands")]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    on_postgresql = session.get_bind().dialect.name == "postgresql"
+    assert len(new) == 1 and ("ON CONFLICT" in new[0]) is not on_postgresql
+    assert len(refreshed) == 1 and "ON CONFLICT" in refreshed[0]
+    ids = dict(session.execute(select(Article.canonical_url, Article.id)).all())
+    stored = {(article_id, key) for article_id, key in session.execute(select(ArticleBand.article_id,
+                                                                              ArticleBand.band_key))}
+    assert stored == {(ids["https://a.example/water"], key) for key in fingerprint(BODY).band_keys} | {
+        (ids["https://b.example/derby"], key) for key in fingerprint(other_body + " Final score.").band_keys}
