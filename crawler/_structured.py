@@ -210,11 +210,10 @@ _MAX_BYLINE_CHARS = 150
 def _bylines(tree: HtmlElement) -> list[str]:
     """Texts of the page's byline elements, innermost first, in document order."""
     found = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "meta", "link"):
-            continue
-        classes = set((element.get("class") or "").lower().split())
-        if not (classes & _BYLINE_CLASSES or element.get("rel") == "author"):
+    for element in tree.iter(etree.Element):
+        css = element.get("class")  # most elements have none: no set is made for them
+        if not ((css is not None and not _BYLINE_CLASSES.isdisjoint(css.lower().split()))
+                or element.get("rel") == "author") or element.tag in ("script", "style", "meta", "link"):
             continue
         text = " ".join(element.text_content().split())
         if text and len(text) <= _MAX_BYLINE_CHARS and text not in found:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler._encoding import page_text
+from crawler._encoding import _bad_utf8_share, page_text
 
 ARABIC = "اتفاقيات أبراهام تفتح خطا جويا جديدا بين الرباط وتل أبيب، وقال المسؤولون إن الرحلات ستبدأ في الربيع"
 RUSSIAN = "Авраамовы соглашения открывают новый авиамаршрут между Рабатом и Тель-Авивом, полёты начнутся весной"
@@ -42,3 +42,8 @@ def test_a_few_stray_bytes_keep_a_utf8_page_utf8() -> None:
 def test_ascii_pages_keep_their_declared_charset() -> None:
     decoded, used = page_text(response("Abraham Accords", "ascii", "windows-1252"))
     assert used == "cp1252" and "<p>Abraham Accords</p>" in decoded
+
+
+def test_the_bad_share_counts_replacement_characters_among_the_non_ascii_characters() -> None:
+    assert _bad_utf8_share("plain ascii text é") == 0.0
+    assert _bad_utf8_share("ab \ufffd é € 😀 \ufffd cd") == 2 / 5  # characters, not bytes: 😀 is one
