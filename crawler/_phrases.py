@@ -14,8 +14,9 @@ prefix letters (``בהסכמי``, ``לישראל``).
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -135,19 +136,19 @@ class _Phrase(Generic[K]):
         return True
 
 
+#: how many texts' token indexes are kept (a page's title, description, body and the body's halves)
+_KEPT_INDEXES = 16
+#: paragraph separator: no token spans it
+PARAGRAPH_BREAK = "\n\n"
+
+
 class _TokenIndex:
     """A text's tokens, each with its variants, and the set of forms and of stems that occur in it."""
 
-    def __init__(self, text: str) -> None:
-        self.forms = [_variants(token) for token in tokenize(text)]
+    def __init__(self, forms: list[tuple[str, ...]]) -> None:
+        self.forms = forms
         self.form_set = {form for forms in self.forms for form in forms}
         self.stem_set = {form[:_MIN_STEM] for form in self.form_set}
-
-    @staticmethod
-    @lru_cache(maxsize=16)
-    def of(text: str) -> _TokenIndex:
-        """The index of ``text`` (cached: a page's texts are matched by several matchers)."""
-        return _TokenIndex(text)
 
     def positions(self, words: AbstractSet[str], stems: AbstractSet[str]) -> Iterator[int]:
         """The positions, in order, of the tokens with one of ``words`` or of ``stems`` among their forms."""
@@ -158,6 +159,50 @@ class _TokenIndex:
         for position, forms in enumerate(self.forms):
             if forms[0] in hits or (len(forms) > 1 and not hits.isdisjoint(forms)):
                 yield position
+
+
+class _Indexes:
+    """The token indexes of the last texts matched: a page's texts are matched by several matchers."""
+
+    def __init__(self) -> None:
+        self._kept: OrderedDict[str, _TokenIndex] = OrderedDict()
+        #: text → the parts it is made of, joined by ``PARAGRAPH_BREAK`` (``index_from_parts``)
+        self._parts: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+        self._lock = threading.RLock()
+
+    def of(self, text: str) -> _TokenIndex:
+        with self._lock:
+            index = self._kept.get(text)
+            if index is None:
+                parts = self._parts.pop(text, None)
+                if parts is None:
+                    index = _TokenIndex([_variants(token) for token in tokenize(text)])
+                else:  # tokens never span a paragraph break: the text's are its parts' in a row
+                    index = _TokenIndex([forms for part in parts for forms in self.of(part).forms])
+                self._kept[text] = index
+                if len(self._kept) > _KEPT_INDEXES:
+                    self._kept.popitem(last=False)
+            return index
+
+    def note_parts(self, text: str, parts: tuple[str, ...]) -> None:
+        with self._lock:
+            self._parts[text] = parts
+            if len(self._parts) > _KEPT_INDEXES:
+                self._parts.popitem(last=False)
+
+
+_INDEXES = _Indexes()
+
+
+def index_from_parts(text: str, parts: tuple[str, ...]) -> None:
+    """Note that ``text`` is ``parts`` joined by ``PARAGRAPH_BREAK``, so that matching it reuses the parts' tokens.
+
+    The topic matcher reads a body in two halves and the gazetteer reads it whole: this way the body is
+    folded and split into tokens once. (Folding works character by character, and no token holds a line
+    break, so the whole text's tokens are its parts' in a row.)
+    """
+    if PARAGRAPH_BREAK.join(parts) == text:
+        _INDEXES.note_parts(text, parts)
 
 
 @lru_cache(maxsize=8192)
@@ -203,7 +248,7 @@ class PhraseMatcher(Generic[K]):
         found: Counter[K] = Counter()
         if not self or not text:
             return found
-        tokens = _TokenIndex.of(text)
+        tokens = _INDEXES.of(text)
         next_free = 0
         for position in tokens.positions(self._exact.keys(), self._prefix.keys()):
             if position < next_free:

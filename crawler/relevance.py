@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from crawler._phrases import PhraseMatcher
+from crawler._phrases import PARAGRAPH_BREAK, PhraseMatcher, index_from_parts
 from crawler.config import COUNTRY_PREFIX
 from crawler.gazetteer import gazetteer
 
@@ -69,13 +69,15 @@ class _Fields:
 
     @classmethod
     def of(cls, title: str, description: str | None, body: str) -> _Fields:
-        paragraphs = [p for p in body.split("\n\n") if p.strip()]
+        paragraphs = [p for p in body.split(PARAGRAPH_BREAK) if p.strip()]
         lead = max(1, (len(paragraphs) + 1) // 2)
+        halves = PARAGRAPH_BREAK.join(paragraphs[:lead]), PARAGRAPH_BREAK.join(paragraphs[lead:])
+        index_from_parts(body, halves if halves[1] else halves[:1])  # the gazetteer then reads the body's tokens
         return cls((
             ("title", title, TITLE_WEIGHT),
             ("description", description or "", DESCRIPTION_WEIGHT),
-            ("body", "\n\n".join(paragraphs[:lead]), BODY_LEAD_WEIGHT),
-            ("body", "\n\n".join(paragraphs[lead:]), BODY_TAIL_WEIGHT),
+            ("body", halves[0], BODY_LEAD_WEIGHT),
+            ("body", halves[1], BODY_TAIL_WEIGHT),
         ))
 
 

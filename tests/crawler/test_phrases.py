@@ -4,7 +4,8 @@ import unicodedata
 
 import pytest
 
-from crawler._phrases import _CHARACTERS, PhraseMatcher, fold
+from crawler import _phrases
+from crawler._phrases import _CHARACTERS, PhraseMatcher, fold, index_from_parts
 
 PHRASES = [
     ("accords", "Abraham Accords"),
@@ -95,3 +96,34 @@ def test_several_matchers_on_one_text_count_alike() -> None:
     assert dict(accords.count(text)) == {"accords": 2}
     assert dict(countries.count(text)) == {"ae": 2, "il": 2}
     assert dict(PhraseMatcher([("none", "Oslo Accords")]).count(text)) == {}
+
+
+PARAGRAPHS = (
+    "Les accords d\u2019Abraham, signés à Washington, ouvrent la voie à Saudi",
+    "Arabia et aux Émirats arabes unis. وقّعت الإمارات اتفاقيات أبراهام 🙂 — בהסכמי אברהם",
+    "The Abraham Accords were signed in 2020; Israel and the United Arab Emirates opened embassies.",
+)
+
+
+def test_a_text_noted_as_made_of_parts_has_the_tokens_it_would_have_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The body's halves are matched by the topic matcher, then the whole body by the gazetteer: its tokens are
+    taken from the halves', and count the same, a phrase across the paragraph break included."""
+    text = "\n\n".join(PARAGRAPHS)
+    alone = [_phrases.variants(token) for token in _phrases.tokenize(text)]
+    matcher = PhraseMatcher([("SA", "Saudi Arabia"), ("AE", "United Arab Emirates"), ("AA", "Abraham Accords"),
+                             ("AA", "اتفاقيات أبراهام"), ("AA", "הסכמי אברהם"), ("AE", "Émirats arabes unis")])
+    parts = ("\n\n".join(PARAGRAPHS[:2]), PARAGRAPHS[2])
+    index_from_parts(text, parts)
+    for part in parts:
+        matcher.count(part)
+    tokenized: list[str] = []
+    monkeypatch.setattr(_phrases, "tokenize", lambda value: tokenized.append(value) or [])
+    assert matcher.count(text) == {"SA": 1, "AE": 2, "AA": 3}  # the French order is not the phrase
+    assert tokenized == []
+    assert _phrases._INDEXES.of(text).forms == alone
+
+
+def test_parts_that_do_not_make_the_text_are_ignored() -> None:
+    text = "\n\n".join(PARAGRAPHS)
+    index_from_parts(text, (PARAGRAPHS[0], PARAGRAPHS[2]))
+    assert _phrases._INDEXES.of(text).forms == [_phrases.variants(token) for token in _phrases.tokenize(text)]
