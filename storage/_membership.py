@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, any_, bindparam
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import ColumnElement, any_
 from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from storage._arrays import array_parameter
 
 
 def one_of(session: Session, column: InstrumentedAttribute[Any], values: Sequence[Any]) -> ColumnElement[bool]:
     if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, list(values), type_=postgresql.ARRAY(column.type)))
+        return column == any_(array_parameter(None, values, column.type))
     return column.in_(values)

@@ -10,6 +10,8 @@ from sqlalchemy import FromClause
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from storage._arrays import array_parameter
+
 
 def insert_ignoring_conflicts(
     session: Session,
@@ -70,7 +72,7 @@ def _insert_arrays_ignoring_conflicts(
     """
     names = list(rows[0])
     arrays = sa.func.unnest(*(
-        sa.bindparam(f"column_{i}", [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type))
+        array_parameter(f"column_{i}", [row[name] for row in rows], table.c[name].type)
         for i, name in enumerate(names)
     )).table_valued(*names).render_derived()
     statement = postgresql.insert(table).from_select(  # type: ignore[arg-type]
