@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from alembic import command
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from storage.migrate import is_current, upgrade
+from storage.migrate import alembic_config, is_current, upgrade
 from storage.search import search
 from storage.session import make_engine
 
@@ -34,4 +35,32 @@ def test_upgrade_from_the_first_schema_keeps_the_data(database_url: str) -> None
     with Session(engine) as session:  # rows stored before full-text search existed are searchable
         assert [hit.canonical_url for hit in search(session, "water summit")] == ["https://w/1"]
     upgrade(engine)  # idempotent
+    engine.dispose()
+
+
+def test_article_text_is_compressed_with_lz4_on_postgresql_and_the_step_undoes(database_url: str) -> None:
+    engine = make_engine(database_url)
+    upgrade(engine)
+
+    def methods() -> dict[str, str]:
+        with engine.connect() as connection:
+            return dict(connection.execute(text(
+                "SELECT attrelid::regclass::text || '.' || attname, attcompression FROM pg_attribute "
+                "WHERE attrelid IN ('articles'::regclass, 'article_versions'::regclass) AND attcompression <> ''"
+            )).all())
+
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:  # lz4 needs a server built with it (this machine's is)
+            lz4 = "lz4" in connection.execute(text(
+                "SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'")).scalar_one()
+        compressed = {"articles.body": "l", "articles.search_vector": "l", "article_versions.body": "l"} if lz4 else {}
+        assert methods() == compressed
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0011")
+        assert methods() == {}
+        upgrade(engine)
+        assert methods() == compressed
+    assert is_current(engine)
     engine.dispose()
