@@ -198,8 +198,9 @@ def index_from_parts(text: str, parts: tuple[str, ...]) -> None:
     """Note that ``text`` is ``parts`` joined by ``PARAGRAPH_BREAK``, so that matching it reuses the parts' tokens.
 
     The topic matcher reads a body in two halves and the gazetteer reads it whole: this way the body is
-    folded and split into tokens once. (Folding works character by character, and no token holds a line
-    break, so the whole text's tokens are its parts' in a row.)
+    folded and split into tokens once. (Folding never joins characters across a line break, a starter
+    that composes with nothing, and no token holds one, so the whole text's tokens are its parts' in a row;
+    tests/crawler/test_phrases.py checks it on Latin, Arabic and Hebrew text with marks and an emoji.)
     """
     if PARAGRAPH_BREAK.join(parts) == text:
         _INDEXES.note_parts(text, parts)
