@@ -37,7 +37,7 @@ def insert_ignoring_conflicts(
         statement = statement.returning(*(table.c[name] for name in returning))
         return list(session.execute(statement, list(rows)).all())
     if dialect == "postgresql" and len(rows) > 1:
-        _insert_arrays_ignoring_conflicts(session, table, rows, conflict_columns)
+        _insert_arrays(session, table, rows, conflict_columns)
         return []
     if dialect == "sqlite" and len(rows) > 1 and _needs_no_conversion(session, table, rows[0]):
         _insert_tuples_ignoring_conflicts(session, table, rows, conflict_columns)
@@ -57,12 +57,12 @@ def insert_new_rows(session: Session, table: FromClause, rows: Sequence[dict[str
     row ids can be reused after a delete, so there it stays ``insert_ignoring_conflicts``.
     """
     if session.get_bind().dialect.name == "postgresql" and len(rows) > 1:
-        _insert_arrays_ignoring_conflicts(session, table, rows, None)
+        _insert_arrays(session, table, rows, None)
     else:
         insert_ignoring_conflicts(session, table, rows, key_columns)
 
 
-def _insert_arrays_ignoring_conflicts(
+def _insert_arrays(
     session: Session, table: FromClause, rows: Sequence[dict[str, Any]], conflict_columns: Sequence[str] | None,
 ) -> None:
     """PostgreSQL: the rows as one array per column, unnested by the server in one statement (without
