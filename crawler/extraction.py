@@ -22,11 +22,13 @@ code the workers never call (see ``MAIN_SCRIPT_VARIABLE``). Every
 ``RECYCLE_AFTER_PAGES`` pages each worker is replaced by a fresh one: a
 worker's memory grows with the pages it has seen, a fresh fork starts from
 the forkserver's shared pages (measured: peak memory of a 1,200-page crawl
-520 -> 475 MiB). Each worker is an executor of one process, so that the
+520 -> 475 MiB). Each worker is replaced on its own, so that the
 workers are replaced one at a time, at staggered pages, while the others
-keep extracting; pages go to the worker with the fewest in flight. A worker
-that dies (a page that crashes lxml) costs only that page:
-``ExtractionCrashed`` is raised for it and a fresh worker takes the next one.
+keep extracting; pages go to the worker with the fewest in flight. Pages and
+answers go through a socket per worker, written and read on the crawl's event
+loop (``crawler/_worker_channel.py``), without a thread of the crawl process. A
+worker that dies (a page that crashes lxml) costs only its pages in flight:
+``ExtractionCrashed`` is raised for them and a fresh worker takes the next one.
 A crawl process that dies (SIGKILL, the OOM killer) takes its workers with
 it: each worker checks every second that the crawl process still runs and
 exits when it does not (the forkserver then exits with the last of them).
@@ -44,11 +46,10 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import spawn
 from typing import Any, TypeVar
 
+from crawler._worker_channel import WorkerChannel, WorkerLost
 from crawler.article import NormalizedArticle, PageAnalysis
 from storage.processes import process_alive
 
@@ -99,12 +100,12 @@ class ExtractionPool:
     @property
     def started(self) -> bool:
         """Whether the worker processes have started (pages then go to them)."""
-        return any(worker.executor is not None for worker in self._workers)
+        return any(worker.channel is not None for worker in self._workers)
 
     def worker_pids(self) -> list[int]:
         """The process ids of the workers now taking pages."""
-        return [pid for worker in self._workers if worker.executor is not None
-                for pid in worker.executor._processes]
+        return [worker.channel.pid for worker in self._workers
+                if worker.channel is not None and worker.channel.pid is not None]
 
     def expect(self, pages: int) -> None:
         """The crawl knows of ``pages`` more pages to fetch: as many as the inline ones left or more, and
@@ -153,7 +154,7 @@ class ExtractionPool:
 
 
 class _Worker:
-    """One worker process (an executor of one), replaced by a fresh one every ``recycle_after`` pages.
+    """One worker process, replaced by a fresh one every ``recycle_after`` pages.
 
     The worn process finishes its pages in flight and exits while the fresh one starts on the next
     pages: the crawl never waits for a replacement.
@@ -161,7 +162,9 @@ class _Worker:
 
     def __init__(self, context: multiprocessing.context.ForkServerContext, recycle_after: int,
                  pages_done: int = 0) -> None:
-        self.executor: ProcessPoolExecutor | None = None
+        self.channel: WorkerChannel | None = None
+        #: replaced processes still finishing their pages
+        self._worn: list[WorkerChannel] = []
         self._context = context
         #: pages sent to this worker and not yet returned, the worn process's included
         self.in_flight = 0
@@ -169,33 +172,34 @@ class _Worker:
         self._pages = pages_done
 
     async def run(self, function: Callable[..., T], url: str, *args: Any, **options: Any) -> T:
-        executor = self._executor_for_next_page()
+        channel = self._channel_for_next_page()
         self.in_flight += 1
         try:
-            return await asyncio.wrap_future(executor.submit(function, url, *args, **options))
-        except BrokenProcessPool as error:
-            if self.executor is executor:  # not when the broken one is a worn one already replaced
-                self.executor, self._pages = None, 0
-            executor.shutdown(wait=False, cancel_futures=True)
+            result: T = await channel.call(function, (url, *args), options)
+            return result
+        except WorkerLost as error:
+            if self.channel is channel:  # not when the lost one is a worn one already replaced
+                self.channel, self._pages = None, 0
             raise ExtractionCrashed(f"the extraction process died while normalizing {url}") from error
         finally:
             self.in_flight -= 1
 
-    def _executor_for_next_page(self) -> ProcessPoolExecutor:
-        if self.executor is not None and self._pages >= self._recycle_after:
-            worn, self.executor = self.executor, None
-            worn.shutdown(wait=False)
+    def _channel_for_next_page(self) -> WorkerChannel:
+        if self.channel is not None and self._pages >= self._recycle_after:
+            worn, self.channel = self.channel, None
+            worn.retire()
+            self._worn = [channel for channel in (*self._worn, worn) if channel.connected]
             self._pages = 0
-        if self.executor is None:
-            self.executor = ProcessPoolExecutor(1, mp_context=self._context, initializer=_watch,
-                                                initargs=(os.getpid(),))
+        if self.channel is None:
+            self.channel = WorkerChannel(self._context, _watch, (os.getpid(),))
         self._pages += 1
-        return self.executor
+        return self.channel
 
     def close(self) -> None:
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-            self.executor = None
+        for channel in (*self._worn, self.channel):
+            if channel is not None:
+                channel.close()
+        self.channel, self._worn = None, []
 
 
 def _normalize(*args: Any, **options: Any) -> NormalizedArticle:
