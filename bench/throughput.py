@@ -25,8 +25,9 @@ What it does, all in one run:
 
 The headline figure is end-to-end pages/s divided by the baseline's pages/s. The machine's speed
 drifts within a run (by 10-40% on the development machine), so each crawl's ratio is taken to the
-mean of two baselines of every fourth page, one measured just before that crawl and one just after;
-the whole-site baseline is printed once at the start.
+mean of two baselines of about one page in four (copies of every corpus page alike:
+``baseline_sample``), one measured just before that crawl and one just after; the whole-site
+baseline is printed once at the start.
 
 Needs: Linux (/proc), the corpus (``../shared/corpus/article-extraction-benchmark``), and
 for PostgreSQL a server at ``$ACCORDS_TEST_POSTGRES_URL`` (default the local one; a throwaway
@@ -38,7 +39,9 @@ Run: ``.venv/bin/python -m bench.throughput [--pages 2400] [--processes 0 auto] 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import math
 import os
 import re
 import socket
@@ -85,6 +88,8 @@ class Site:
     folder: Path
     base_url: str
     urls: list[str]
+    #: how many corpus pages the ``urls`` are copies of (page ``n`` is a copy of corpus page ``n % distinct_pages``)
+    distinct_pages: int
 
 
 def topic_marked(page: CorpusPage) -> str | None:
@@ -153,13 +158,25 @@ def build_site(pages: Sequence[str], count: int, folder: Path, port: int) -> Sit
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>bench</title><link>{base}/</link>'
         f"<description>bench</description>{items}</channel></rss>", encoding="utf-8")
     (folder / "robots.txt").write_text("User-agent: *\nAllow: /\n", encoding="utf-8")
-    return Site(folder, base, urls)
+    return Site(folder, base, urls, len(pages))
+
+
+def baseline_sample(site: Site, every: int) -> list[str]:
+    """About one page in ``every`` of the site, copies of every corpus page alike.
+
+    The stride is the first one from ``every`` up that shares no factor with the number of corpus
+    pages: with 152 of them, every 4th page would be a copy of the same 38 (page ``n`` copies corpus
+    page ``n % 152``). The four such sets took 17.0, 17.2, 18.4 and 20.8 ms a page, the whole site 18.6
+    (bench/README.md, eleventh round)."""
+    stride = next(step for step in itertools.count(every) if math.gcd(step, site.distinct_pages) == 1)
+    return site.urls[::stride]
 
 
 def baseline_rate(site: Site, every: int = 1) -> tuple[float, float]:
     """Pages/s and CPU ms/page of bare trafilatura extraction with metadata, in this process
-    (of every ``every``-th page of the site)."""
-    pages = [(url, (site.folder / url.split("/", 3)[3]).read_text(encoding="utf-8")) for url in site.urls[::every]]
+    (of about one page in ``every`` of the site, ``baseline_sample``)."""
+    pages = [(url, (site.folder / url.split("/", 3)[3]).read_text(encoding="utf-8"))
+             for url in baseline_sample(site, every)]
     trafilatura.bare_extraction(pages[0][1], url=pages[0][0], with_metadata=True)  # warm up
     wall, cpu = time.perf_counter(), time.process_time()
     for url, text in pages:
@@ -279,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                   f"site: {len(site.urls)} article pages")
             print(f"baseline (bare trafilatura with metadata, one process): {base_rate:.1f} pages/s, "
                   f"{base_cpu_ms:.1f} ms CPU/page")
-            print("each crawl's ratio is to the mean of a baseline of every 4th page measured just before it and "
+            print("each crawl's ratio is to the mean of a baseline of one page in 4 measured just before it and "
                   "one just after (the machine's speed drifts by 10-40% within a run)")
             print(f"{'database':<10} {'processes':>9} {'stored':>6} {'seconds':>7} {'pages/s':>7} {'baseline':>8} "
                   f"{'ratio':>5} {'CPU ms/page':>11} {'peak MiB':>8} {'db share':>8} {'db CPU share':>12} "

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from bench.throughput import _topic_table, distinct_copy, usable_pages
+from bench.throughput import Site, _topic_table, baseline_sample, distinct_copy, usable_pages
 from crawler.fingerprint import fingerprint, similarity
 from crawler.normalize import normalize
 from tests.support.corpus import corpus_pages
@@ -25,3 +26,13 @@ def test_copies_are_relevant_articles_sharing_no_shingle(tmp_path: Path) -> None
         prints = fingerprint(first.body), fingerprint(second.body)
         assert prints[0].content_hash != prints[1].content_hash
         assert similarity(prints[0].shingles, prints[1].shingles) < 0.05
+
+
+def test_the_baseline_sample_holds_copies_of_every_corpus_page_alike(tmp_path: Path) -> None:
+    site = Site(tmp_path, "http://127.0.0.1:1", [f"http://127.0.0.1:1/news/{n:05d}-story.html" for n in range(2400)],
+                distinct_pages=152)
+    sample = baseline_sample(site, every=4)
+    copied = Counter(site.urls.index(url) % 152 for url in sample)
+    assert len(sample) == 480 and set(copied) == set(range(152))  # every 5th: 4 shares a factor with 152
+    assert max(copied.values()) - min(copied.values()) <= 1
+    assert baseline_sample(Site(tmp_path, "", site.urls, distinct_pages=151), every=4) == site.urls[::4]
