@@ -16,32 +16,58 @@ then mojibake). Two checks put it right:
 from __future__ import annotations
 
 import codecs
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import charset_normalizer
-from scrapy.http import TextResponse
+from w3lib.encoding import html_to_unicode
+
+if TYPE_CHECKING:
+    from scrapy.http import TextResponse
 
 #: share of the non-ASCII characters that may be invalid before a page declared UTF-8 is re-detected
 MAX_BAD_UTF8_SHARE = 0.05
 _UTF8 = "utf-8"
 
 
+@dataclass(frozen=True)
+class FetchedBody:
+    """A page's bytes and the charset Scrapy found for them (``TextResponse.encoding``), which
+    ``fetched_text`` decodes: what the crawl sends an extraction worker instead of the page's text
+    (pickling the text encodes it to UTF-8 again, and the worker decodes it as cheaply as it unpickles it)."""
+
+    body: bytes
+    encoding: str
+
+
 def page_text(response: TextResponse) -> tuple[str, str]:
     """The text of ``response`` and the encoding it was decoded with."""
-    declared = _normal(response.encoding)
-    body = response.body
+    return fetched_text(FetchedBody(response.body, response.encoding))
+
+
+def fetched_text(page: FetchedBody) -> tuple[str, str]:
+    """The text of ``page`` and the encoding it was decoded with."""
+    declared = _normal(page.encoding)
+    body = page.body
     if declared == _UTF8 or body.isascii():
-        if declared != _UTF8 or _bad_utf8_share(response.text) <= MAX_BAD_UTF8_SHARE:
-            return response.text, response.encoding
+        scrapy_text = _scrapy_text(page)
+        if declared != _UTF8 or _bad_utf8_share(scrapy_text) <= MAX_BAD_UTF8_SHARE:
+            return scrapy_text, page.encoding
         detected = charset_normalizer.from_bytes(body).best()
         if detected is None or _normal(detected.encoding) == _UTF8:
-            return response.text, response.encoding
+            return scrapy_text, page.encoding
         return str(detected), detected.encoding
     if declared.startswith(("utf-16", "utf-32")):
-        return response.text, response.encoding
+        return _scrapy_text(page), page.encoding
     try:
         return body.decode(_UTF8), _UTF8
     except UnicodeDecodeError:
-        return response.text, response.encoding
+        return _scrapy_text(page), page.encoding
+
+
+def _scrapy_text(page: FetchedBody) -> str:
+    """``TextResponse.text``: Scrapy decodes the body this way once its encoding is known."""
+    return html_to_unicode(f"charset={page.encoding}", page.body)[1]
 
 
 def _bad_utf8_share(text: str) -> float:

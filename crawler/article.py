@@ -46,3 +46,7 @@ class PageAnalysis:
     #: the fingerprint of a relevant article (what storing it needs)
     content_hash: str | None = None
     band_keys: tuple[int, ...] = ()
+    #: the charset the page's bytes were decoded with (None: the page was given as text)
+    encoding: str | None = None
+    #: why the page is a block page (``crawler.blocked.blocked_reason``), not an article
+    blocked: str | None = None

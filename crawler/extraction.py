@@ -49,6 +49,7 @@ from collections.abc import Callable
 from multiprocessing import spawn
 from typing import Any, TypeVar
 
+from crawler._encoding import FetchedBody
 from crawler._worker_channel import WorkerChannel, WorkerLost
 from crawler.article import NormalizedArticle, PageAnalysis
 from storage.processes import process_alive
@@ -116,10 +117,11 @@ class ExtractionPool:
     async def normalize(self, url: str, html: str, headers: dict[str, str], **options: Any) -> NormalizedArticle:
         return await self._run(_normalize, url, html, headers, **options)
 
-    async def analyze(self, url: str, html: str, headers: dict[str, str], topic_json: str,
+    async def analyze(self, url: str, page: str | FetchedBody, headers: dict[str, str], topic_json: str,
                       **options: Any) -> PageAnalysis:
-        """``crawler.analysis.analyze``: normalization, relevance, countries and fingerprint in one call."""
-        return await self._run(_analyze, url, html, headers, topic_json, **options)
+        """``crawler.analysis.analyze``: decoding, normalization, the block check, relevance, countries and
+        fingerprint in one call."""
+        return await self._run(_analyze, url, page, headers, topic_json, **options)
 
     async def _run(self, function: Callable[..., T], url: str, *args: Any, **options: Any) -> T:
         if self.processes == 0 or self._inline_left > 0:

@@ -62,6 +62,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.middlewares.SourceScopeMiddleware": 50,
     "crawler.middlewares.SeenRedirectMiddleware": 60,
+    # Reads only the head of a page for a meta refresh, not the whole page decoded (Scrapy's order, 580).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.HeadMetaRefreshMiddleware": 580,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.TopicPipeline": 100,

@@ -38,7 +38,7 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler._encoding import page_text
+from crawler._encoding import FetchedBody
 from crawler._feeds import Entry, FeedError, read_feed, read_sitemap
 from crawler._frontier import FrontierBuffer
 from crawler._run import SourceRun
@@ -279,28 +279,26 @@ class NewsSpider(Spider):
             return
         headers = {str(k): str(v) for k, v in response.headers.to_unicode_dict().items()}
         self._count_page()
-        text, encoding = page_text(response)
         self.extraction.expect(self._requests_waiting())
         try:
             analysis = await self.extraction.analyze(
-                response.url, text, headers, self.topic_json, rules=self.rules, language_hint=self.source.language,
+                response.url, FetchedBody(response.body, response.encoding), headers, self.topic_json,
+                status=response.status, rules=self.rules, language_hint=self.source.language,
                 timezone=self.source.tzinfo, limits=self.config.crawl.field_limits)
         except ExtractionCrashed as error:
             self._error(str(error))
             self._outcome(key, FrontierState.FAILED, str(error))
             return
         article = analysis.article
-        blocked = blocked_reason(response.url, response.status, headers, text,
-                                 len(article.body) if article.is_article else None)
-        if blocked is not None:
-            self._blocked(response.url, key, blocked)
+        if analysis.blocked is not None:
+            self._blocked(response.url, key, analysis.blocked)
             return
         self._outcome(key, FrontierState.FETCHED, None if article.is_article else "not an article")
         if article.is_article:
             reached_at = [*response.meta.get("redirect_urls", ()), response.url]
             keys = tuple(dict.fromkeys(canonical_url(url, self.rules) for url in reached_at))
             fetched_at = datetime.now(UTC)
-            page = RawPage(url=response.url, body=response.body, encoding=encoding,
+            page = RawPage(url=response.url, body=response.body, encoding=analysis.encoding or response.encoding,
                            fetched_at=fetched_at, headers=headers) if self.source.keep_html else None
             yield ArticleItem(article=article, url_keys=keys, fetched_at=fetched_at, page=page,
                               verdict=analysis.verdict, countries=analysis.countries,

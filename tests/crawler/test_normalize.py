@@ -10,6 +10,7 @@ import trafilatura
 import trafilatura.utils
 from trafilatura.utils import load_html
 
+from crawler._encoding import FetchedBody
 from crawler.analysis import analyze
 from crawler.config import TopicConfig
 from crawler.normalize import FALLBACK_BELOW_CHARS, normalize, use_compiled_element_lookup
@@ -207,3 +208,20 @@ def test_the_crawls_analysis_uses_the_compiled_element_lookup(shipped_parser: No
     analysis = analyze("https://www.almadar.example/2026/09/abraham-accords-anniversary.html", html, {}, topic)
     assert _form_class() is lxml.html.HtmlElement
     assert analysis.article.is_article and analysis.article.language == "ar"
+
+
+def test_the_crawls_analysis_decodes_the_bytes_and_finds_block_pages() -> None:
+    """The crawl sends a page's bytes and Scrapy's charset; the analysis decodes them as ``page_text`` does,
+    and answers whether the page is a block page."""
+    html = (PAGES / "ar-almadar-abraham-accords-anniversary.html").read_text(encoding="utf-8")
+    url = "https://www.almadar.example/2026/09/abraham-accords-anniversary.html"
+    topic = TopicConfig(terms_by_language={"ar": ("اتفاقيات أبراهام",)}).model_dump_json()
+    legacy = html.replace('charset="utf-8"', 'charset="windows-1256"').encode("cp1256")
+    as_text = analyze(url, html, {}, topic)
+    as_bytes = analyze(url, FetchedBody(legacy, "utf-8"), {}, topic)  # windows-1256 bytes declared UTF-8
+    assert (as_bytes.article, as_bytes.band_keys) == (as_text.article, as_text.band_keys)
+    assert as_bytes.encoding == "cp1256" and as_text.encoding is None and as_bytes.blocked is None
+    challenge = ("<html><head><title>Just a moment...</title></head><body><p>Checking your browser before "
+                 "accessing the site.</p><script src='/cdn-cgi/challenge-platform/h/b/orchestrate'></script></body></html>")
+    blocked = analyze(url, FetchedBody(challenge.encode(), "utf-8"), {"Server": "cloudflare"}, topic, status=403)
+    assert blocked.blocked == "bot challenge (Cloudflare)" and blocked.band_keys == ()
