@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,10 +37,12 @@ def insert_ignoring_conflicts(
         statement = statement.returning(*(table.c[name] for name in returning))
         return list(session.execute(statement, list(rows)).all())
     if dialect == "postgresql" and len(rows) > 1:
-        _insert_arrays(session, table, rows, conflict_columns)
+        _insert_arrays(session, table, _columns(rows), conflict_columns)
         return []
     if dialect == "sqlite" and len(rows) > 1 and _needs_no_conversion(session, table, rows[0]):
-        _insert_tuples_ignoring_conflicts(session, table, rows, conflict_columns)
+        names = list(rows[0])
+        _insert_tuples_ignoring_conflicts(session, table, names, [tuple(row[name] for name in names) for row in rows],
+                                          conflict_columns)
         return []
     session.execute(statement, list(rows))
     return []
@@ -57,22 +59,42 @@ def insert_new_rows(session: Session, table: FromClause, rows: Sequence[dict[str
     row ids can be reused after a delete, so there it stays ``insert_ignoring_conflicts``.
     """
     if session.get_bind().dialect.name == "postgresql" and len(rows) > 1:
-        _insert_arrays(session, table, rows, None)
+        _insert_arrays(session, table, _columns(rows), None)
     else:
         insert_ignoring_conflicts(session, table, rows, key_columns)
 
 
+def insert_new_columns(session: Session, table: FromClause, columns: Mapping[str, Sequence[Any]],
+                       key_columns: Sequence[str]) -> None:
+    """``insert_new_rows`` for rows given as one list per column, of integers or text (the band keys of a
+    batch's new articles: thousands of rows, for which a dict each cost more than sending them)."""
+    names = list(columns)
+    count = len(columns[names[0]])
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql" and count > 1:
+        _insert_arrays(session, table, columns, None)
+    elif dialect == "sqlite" and count > 1:
+        _insert_tuples_ignoring_conflicts(session, table, names, zip(*columns.values(), strict=True), key_columns)
+    else:
+        rows = [dict(zip(names, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+        insert_new_rows(session, table, rows, key_columns)
+
+
+def _columns(rows: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    return {name: [row[name] for row in rows] for name in rows[0]}
+
+
 def _insert_arrays(
-    session: Session, table: FromClause, rows: Sequence[dict[str, Any]], conflict_columns: Sequence[str] | None,
+    session: Session, table: FromClause, columns: Mapping[str, Sequence[Any]], conflict_columns: Sequence[str] | None,
 ) -> None:
     """PostgreSQL: the rows as one array per column, unnested by the server in one statement (without
     ``conflict_columns``, a plain INSERT: a clash raises).
 
     psycopg's executemany runs one INSERT per row (pipelined); this is one INSERT ... SELECT for them all.
     """
-    names = list(rows[0])
+    names = list(columns)
     arrays = sa.func.unnest(*(
-        array_parameter(f"column_{i}", [row[name] for row in rows], table.c[name].type)
+        array_parameter(f"column_{i}", columns[name], table.c[name].type)
         for i, name in enumerate(names)
     )).table_valued(*names).render_derived()
     statement = postgresql.insert(table).from_select(  # type: ignore[arg-type]
@@ -89,7 +111,8 @@ def _needs_no_conversion(session: Session, table: FromClause, row: dict[str, Any
 
 
 def _insert_tuples_ignoring_conflicts(
-    session: Session, table: FromClause, rows: Sequence[dict[str, Any]], conflict_columns: Sequence[str],
+    session: Session, table: FromClause, names: Sequence[str], rows: Iterable[tuple[Any, ...]],
+    conflict_columns: Sequence[str],
 ) -> None:
     """SQLite: the rows as tuples to sqlite3's ``executemany``, in C.
 
@@ -97,8 +120,7 @@ def _insert_tuples_ignoring_conflicts(
     band-key rows of a batch cost more than the inserts themselves.
     """
     quote = session.get_bind().dialect.identifier_preparer.quote
-    names = list(rows[0])
     sql = (f"INSERT INTO {quote(str(table.name))} ({', '.join(map(quote, names))}) "  # type: ignore[attr-defined]
            f"VALUES ({', '.join('?' for _ in names)}) "
            f"ON CONFLICT ({', '.join(map(quote, conflict_columns))}) DO NOTHING")
-    session.connection().exec_driver_sql(sql, [tuple(row[name] for name in names) for row in rows])
+    session.connection().exec_driver_sql(sql, list(rows))

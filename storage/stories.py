@@ -19,13 +19,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from storage._membership import one_of
-from storage._upsert import insert_ignoring_conflicts, insert_new_rows
+from storage._upsert import insert_ignoring_conflicts, insert_new_columns
 from storage.models import Article, ArticleBand, ArticleVersion, Story, utc_now
 
 if TYPE_CHECKING:
@@ -210,17 +211,20 @@ def store_bands(session: Session, article_id: int, band_keys: Sequence[int], rep
     """A stored article's band keys (with ``replace``, instead of those it had)."""
     if replace:
         session.execute(delete(ArticleBand).where(ArticleBand.article_id == article_id))
-    insert_ignoring_conflicts(session, ArticleBand.__table__, _band_rows([(article_id, band_keys)]), _BAND_KEY)
+    insert_ignoring_conflicts(session, ArticleBand.__table__, [
+        {"band_key": key, "article_id": article_id} for key in dict.fromkeys(band_keys)], _BAND_KEY)
 
 
 def store_many_bands(session: Session, articles: Sequence[tuple[int, Sequence[int]]]) -> None:
     """The band keys of several articles this transaction inserted, in one statement."""
-    insert_new_rows(session, ArticleBand.__table__, _band_rows(articles), _BAND_KEY)
-
-
-def _band_rows(articles: Sequence[tuple[int, Sequence[int]]]) -> list[dict[str, int]]:
-    return [{"band_key": key, "article_id": article_id}
-            for article_id, band_keys in articles for key in dict.fromkeys(band_keys)]
+    keys: list[int] = []
+    article_ids: list[int] = []
+    for article_id, band_keys in articles:
+        unique = dict.fromkeys(band_keys)
+        keys.extend(unique)
+        article_ids.extend(repeat(article_id, len(unique)))
+    if keys:
+        insert_new_columns(session, ArticleBand.__table__, {"band_key": keys, "article_id": article_ids}, _BAND_KEY)
 
 
 def record_version(session: Session, article: Article, title: str, body: str, body_hash: str,
