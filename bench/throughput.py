@@ -15,7 +15,10 @@ What it does, all in one run:
 3. One ``accords crawl`` of the site (politeness lifted for loopback: no delay, 16 requests at
    once, AutoThrottle off) into a fresh SQLite file and then a fresh PostgreSQL database, for each
    ``--processes`` setting (``[crawl] extraction_processes``; 0 is the single-core pipeline).
-   Measured: wall time from process start to exit, pages/s, CPU seconds per page and peak
+   Measured: wall time from process start to exit, pages/s, "steady" pages/s (from the moment a
+   tenth of the articles were stored to the moment nine tenths were, the articles counted every
+   0.25 s: the crawl without its start-up and its end, what a long backfill runs at, with its ratio
+   to the same baseline), CPU seconds per page and peak
    memory (PSS, summed over the crawl process and its extraction workers) sampled from /proc,
    and the database writes' share of the run: "db share" is the wall time spent inside write
    transactions (``accords/database_seconds``; the database thread runs beside the crawl, and
@@ -56,7 +59,8 @@ from pathlib import Path
 
 import lxml.html
 import trafilatura
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bench.corpus import DEFAULT_CORPUS, CorpusPage, load_corpus
@@ -200,6 +204,8 @@ class CrawlFigures:
     server_cpu_seconds: float
     #: CPU of the process serving the site during the crawl
     site_cpu_seconds: float
+    #: (seconds since the crawl started, articles stored by then), sampled during the crawl
+    progress: tuple[tuple[float, int], ...] = ()
 
     @property
     def database_cpu_share(self) -> float:
@@ -209,6 +215,21 @@ class CrawlFigures:
     @property
     def rate(self) -> float:
         return self.stored / self.seconds
+
+    @property
+    def steady_rate(self) -> float:
+        """Pages/s from the sample where a tenth of the articles were stored to the one where nine tenths
+        were: the crawl without its start (the processes' imports, the workers' models) and its end."""
+        return steady_rate(self.progress, self.stored)
+
+
+def steady_rate(progress: Sequence[tuple[float, int]], stored: int) -> float:
+    """Articles per second between the first samples with a tenth and with nine tenths of ``stored``."""
+    first = next(((at, count) for at, count in progress if count >= stored / 10), None)
+    last = next(((at, count) for at, count in progress if count >= stored * 9 / 10), None)
+    if first is None or last is None or last[0] <= first[0]:
+        return float("nan")
+    return (last[1] - first[1]) / (last[0] - first[0])
 
 
 def crawl(site: Site, database_url: str, processes: str, folder: Path, site_server: int) -> CrawlFigures:
@@ -230,12 +251,16 @@ def crawl(site: Site, database_url: str, processes: str, folder: Path, site_serv
     tree = ProcessTree(process.pid)
     server = NamedProcesses("postgres")
     samples = 0
+    progress = []
+    watcher = make_engine(database_url)
     while process.poll() is None:  # each sample reads /proc: a few ms of CPU taken from the crawl's cores
         tree.sample()
         if samples % SERVER_SAMPLE_EVERY == 0:
             server.sample()
+        progress.append((time.perf_counter() - started, _articles_stored(watcher)))
         samples += 1
         time.sleep(SAMPLE_SECONDS)
+    watcher.dispose()
     server.sample()
     seconds = time.perf_counter() - started
     site_cpu = process_cpu_seconds(site_server) - site_cpu
@@ -251,7 +276,16 @@ def crawl(site: Site, database_url: str, processes: str, folder: Path, site_serv
     return CrawlFigures(database, processes, stored, seconds, tree.cpu_seconds, tree.peak_pss_mib,
                         float(stats.get("accords/database_seconds", 0.0)),
                         float(stats.get("accords/database_cpu_seconds", 0.0)),
-                        server.cpu_seconds if database == "postgresql" else 0.0, site_cpu)
+                        server.cpu_seconds if database == "postgresql" else 0.0, site_cpu, tuple(progress))
+
+
+def _articles_stored(engine: Engine) -> int:
+    """Articles stored so far (0 before the crawl has created its run, or while the database is busy)."""
+    try:
+        with Session(engine) as session:
+            return session.scalar(select(func.count()).select_from(Article)) or 0
+    except OperationalError:
+        return 0
 
 
 def _topic_table() -> str:
@@ -299,7 +333,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             print("each crawl's ratio is to the mean of a baseline of one page in 4 measured just before it and "
                   "one just after (the machine's speed drifts by 10-40% within a run)")
             print(f"{'database':<10} {'processes':>9} {'stored':>6} {'seconds':>7} {'pages/s':>7} {'baseline':>8} "
-                  f"{'ratio':>5} {'CPU ms/page':>11} {'peak MiB':>8} {'db share':>8} {'db CPU share':>12} "
+                  f"{'ratio':>5} {'steady':>6} {'ratio':>5} {'CPU ms/page':>11} {'peak MiB':>8} {'db share':>8} "
+                  f"{'db CPU share':>12} "
                   f"{'site CPU ms/page':>16}")
             for database in args.databases:
                 for processes in args.processes:
@@ -312,6 +347,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                     near_rate = (before + after) / 2
                     print(f"{figures.database:<10} {processes:>9} {figures.stored:>6} {figures.seconds:7.1f} "
                           f"{figures.rate:7.1f} {near_rate:8.1f} {figures.rate / near_rate:5.2f} "
+                          f"{figures.steady_rate:6.1f} {figures.steady_rate / near_rate:5.2f} "
                           f"{figures.cpu_seconds / max(figures.stored, 1) * 1000:11.1f} {figures.peak_mib:8.0f} "
                           f"{figures.database_seconds / figures.seconds:8.1%} "
                           f"{figures.database_cpu_share:12.1%} "

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from bench.throughput import Site, _topic_table, baseline_sample, distinct_copy, usable_pages
+from bench.throughput import Site, _topic_table, baseline_sample, distinct_copy, steady_rate, usable_pages
 from crawler.fingerprint import fingerprint, similarity
 from crawler.normalize import normalize
 from tests.support.corpus import corpus_pages
@@ -36,3 +37,9 @@ def test_the_baseline_sample_holds_copies_of_every_corpus_page_alike(tmp_path: P
     assert len(sample) == 480 and set(copied) == set(range(152))  # every 5th: 4 shares a factor with 152
     assert max(copied.values()) - min(copied.values()) <= 1
     assert baseline_sample(Site(tmp_path, "", site.urls, distinct_pages=151), every=4) == site.urls[::4]
+
+
+def test_the_steady_rate_leaves_out_the_first_and_last_tenth_of_the_articles() -> None:
+    progress = [(0.0, 0), (2.0, 0), (3.0, 50), (4.0, 100), (5.0, 300), (13.0, 900), (14.0, 940), (20.0, 1000)]
+    assert steady_rate(progress, 1000) == (900 - 100) / (13.0 - 4.0)
+    assert math.isnan(steady_rate([(0.0, 0), (1.0, 1000)], 1000))  # one sample holds both tenths
