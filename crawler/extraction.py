@@ -28,7 +28,8 @@ keep extracting; pages go to the worker with the fewest in flight. Pages and
 answers go through a socket per worker, written and read on the crawl's event
 loop (``crawler/_worker_channel.py``), without a thread of the crawl process. A
 worker that dies (a page that crashes lxml) costs only its pages in flight:
-``ExtractionCrashed`` is raised for them and a fresh worker takes the next one.
+``ExtractionCrashed`` is raised for them and a fresh worker takes the next one
+(one that died between pages costs no page).
 A crawl process that dies (SIGKILL, the OOM killer) takes its workers with
 it: each worker checks every second that the crawl process still runs and
 exits when it does not (the forkserver then exits with the last of them).
@@ -187,6 +188,8 @@ class _Worker:
             self.in_flight -= 1
 
     def _channel_for_next_page(self) -> WorkerChannel:
+        if self.channel is not None and self.channel.lost:  # it died between pages: no page is lost
+            self.channel, self._pages = None, 0
         if self.channel is not None and self._pages >= self._recycle_after:
             worn, self.channel = self.channel, None
             worn.retire()

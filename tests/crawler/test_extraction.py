@@ -49,7 +49,12 @@ def test_workers_return_what_the_crawl_process_computes(processes: int) -> None:
     assert article.is_article and article.language == "ar" and article.word_count > 50
 
 
-def test_a_dead_worker_costs_one_page_and_the_next_page_gets_a_new_pool() -> None:
+def _page_taking(_url: str, seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_a_dead_worker_costs_its_page_in_flight_and_the_next_page_gets_a_new_worker() -> None:
     pool = ExtractionPool(1, start_after=0)
 
     async def scenario() -> None:
@@ -57,10 +62,28 @@ def test_a_dead_worker_costs_one_page_and_the_next_page_gets_a_new_pool() -> Non
         assert first.is_article
         killed = pool.worker_pids()
         assert len(killed) == 1
-        os.kill(killed[0], signal.SIGKILL)  # as a crash would
+        in_flight = asyncio.ensure_future(pool._run(_page_taking, URL, 30))
         await asyncio.sleep(0.5)
+        os.kill(killed[0], signal.SIGKILL)  # as a crash would
         with pytest.raises(ExtractionCrashed, match=f"the extraction process died while normalizing {URL}"):
-            await pool.normalize(URL, page(), {})
+            await in_flight
+        again = await pool.normalize(URL, page(), {})
+        assert again == first and pool.worker_pids() != killed
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.close()
+
+
+def test_a_worker_that_dies_between_pages_costs_no_page() -> None:
+    pool = ExtractionPool(1, start_after=0)
+
+    async def scenario() -> None:
+        first = await pool.normalize(URL, page(), {})
+        killed = pool.worker_pids()
+        os.kill(killed[0], signal.SIGKILL)
+        await asyncio.sleep(0.5)  # the event loop reads the socket's end
         again = await pool.normalize(URL, page(), {})
         assert again == first and pool.worker_pids() != killed
 
