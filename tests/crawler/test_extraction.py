@@ -54,7 +54,8 @@ def _page_taking(_url: str, seconds: float) -> int:
     return os.getpid()
 
 
-def test_a_dead_worker_costs_its_page_in_flight_and_the_next_page_gets_a_new_worker() -> None:
+@pytest.mark.parametrize("busy", [True, False], ids=["during a page", "between pages"])
+def test_a_dead_worker_costs_only_its_page_in_flight_and_the_next_page_gets_a_new_worker(busy: bool) -> None:
     pool = ExtractionPool(1, start_after=0)
 
     async def scenario() -> None:
@@ -62,28 +63,14 @@ def test_a_dead_worker_costs_its_page_in_flight_and_the_next_page_gets_a_new_wor
         assert first.is_article
         killed = pool.worker_pids()
         assert len(killed) == 1
-        in_flight = asyncio.ensure_future(pool._run(_page_taking, URL, 30))
+        in_flight = asyncio.ensure_future(pool._run(_page_taking, URL, 30)) if busy else None
         await asyncio.sleep(0.5)
         os.kill(killed[0], signal.SIGKILL)  # as a crash would
-        with pytest.raises(ExtractionCrashed, match=f"the extraction process died while normalizing {URL}"):
-            await in_flight
-        again = await pool.normalize(URL, page(), {})
-        assert again == first and pool.worker_pids() != killed
-
-    try:
-        asyncio.run(scenario())
-    finally:
-        pool.close()
-
-
-def test_a_worker_that_dies_between_pages_costs_no_page() -> None:
-    pool = ExtractionPool(1, start_after=0)
-
-    async def scenario() -> None:
-        first = await pool.normalize(URL, page(), {})
-        killed = pool.worker_pids()
-        os.kill(killed[0], signal.SIGKILL)
-        await asyncio.sleep(0.5)  # the event loop reads the socket's end
+        if in_flight is not None:
+            with pytest.raises(ExtractionCrashed, match=f"the extraction process died while normalizing {URL}"):
+                await in_flight
+        else:
+            await asyncio.sleep(0.5)  # the event loop reads the socket's end: no page is sent to the dead worker
         again = await pool.normalize(URL, page(), {})
         assert again == first and pool.worker_pids() != killed
 
