@@ -17,13 +17,9 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import charset_normalizer
 from w3lib.encoding import html_to_unicode
-
-if TYPE_CHECKING:
-    from scrapy.http import TextResponse
 
 #: share of the non-ASCII characters that may be invalid before a page declared UTF-8 is re-detected
 MAX_BAD_UTF8_SHARE = 0.05
@@ -38,11 +34,6 @@ class FetchedBody:
 
     body: bytes
     encoding: str
-
-
-def page_text(response: TextResponse) -> tuple[str, str]:
-    """The text of ``response`` and the encoding it was decoded with."""
-    return fetched_text(FetchedBody(response.body, response.encoding))
 
 
 def fetched_text(page: FetchedBody) -> tuple[str, str]:

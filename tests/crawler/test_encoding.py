@@ -15,12 +15,16 @@ from crawler._encoding import (
     _bad_utf8_share,
     _scrapy_text,
     fetched_text,
-    page_text,
 )
 from tests.support.corpus import corpus_pages
 
 ARABIC = "اتفاقيات أبراهام تفتح خطا جويا جديدا بين الرباط وتل أبيب، وقال المسؤولون إن الرحلات ستبدأ في الربيع"
 RUSSIAN = "Авраамовы соглашения открывают новый авиамаршрут между Рабатом и Тель-Авивом, полёты начнутся весной"
+
+
+def page_text(response: HtmlResponse) -> tuple[str, str]:
+    """What the crawl's analysis decodes of ``response``."""
+    return fetched_text(FetchedBody(response.body, response.encoding))
 
 
 def response(text: str, encoding: str, declared: str) -> HtmlResponse:

@@ -211,7 +211,7 @@ def test_the_crawls_analysis_uses_the_compiled_element_lookup(shipped_parser: No
 
 
 def test_the_crawls_analysis_decodes_the_bytes_and_finds_block_pages() -> None:
-    """The crawl sends a page's bytes and Scrapy's charset; the analysis decodes them as ``page_text`` does,
+    """The crawl sends a page's bytes and Scrapy's charset; the analysis decodes them as ``fetched_text`` does,
     and answers whether the page is a block page."""
     html = (PAGES / "ar-almadar-abraham-accords-anniversary.html").read_text(encoding="utf-8")
     url = "https://www.almadar.example/2026/09/abraham-accords-anniversary.html"
