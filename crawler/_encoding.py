@@ -41,22 +41,22 @@ def fetched_text(page: FetchedBody) -> tuple[str, str]:
     declared = _normal(page.encoding)
     body = page.body
     if declared == _UTF8 or body.isascii():
-        scrapy_text = _scrapy_text(page)
-        if declared != _UTF8 or _bad_utf8_share(scrapy_text) <= MAX_BAD_UTF8_SHARE:
-            return scrapy_text, page.encoding
+        as_scrapy = scrapy_text(page)
+        if declared != _UTF8 or _bad_utf8_share(as_scrapy) <= MAX_BAD_UTF8_SHARE:
+            return as_scrapy, page.encoding
         detected = charset_normalizer.from_bytes(body).best()
         if detected is None or _normal(detected.encoding) == _UTF8:
-            return scrapy_text, page.encoding
+            return as_scrapy, page.encoding
         return str(detected), detected.encoding
     if declared.startswith(("utf-16", "utf-32")):
-        return _scrapy_text(page), page.encoding
+        return scrapy_text(page), page.encoding
     try:
         return body.decode(_UTF8), _UTF8
     except UnicodeDecodeError:
-        return _scrapy_text(page), page.encoding
+        return scrapy_text(page), page.encoding
 
 
-def _scrapy_text(page: FetchedBody) -> str:
+def scrapy_text(page: FetchedBody) -> str:
     """``TextResponse.text``: Scrapy decodes the body this way once its encoding is known."""
     return html_to_unicode(f"charset={page.encoding}", page.body)[1]
 

@@ -10,8 +10,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.httpobj import urlparse_cached
 from w3lib import html
-from w3lib.encoding import html_to_unicode
 
+from crawler._encoding import FetchedBody, scrapy_text
 from crawler.config import SourceConfig
 from crawler.urls import canonical_url
 
@@ -116,7 +116,7 @@ _CUT_CHARACTER = 8
 def head_text(response: TextResponse) -> str:
     """``response.text[:HEAD_CHARS]``, from the first ``HEAD_BYTES`` bytes when they decode to more characters."""
     if len(response.body) > HEAD_BYTES:
-        head = html_to_unicode(f"charset={response.encoding}", response.body[:HEAD_BYTES])[1]
+        head = scrapy_text(FetchedBody(response.body[:HEAD_BYTES], response.encoding))
         if len(head) >= HEAD_CHARS + _CUT_CHARACTER:
             return head[:HEAD_CHARS]
     return response.text[:HEAD_CHARS]

@@ -13,8 +13,8 @@ from crawler._encoding import (
     MAX_BAD_UTF8_SHARE,
     FetchedBody,
     _bad_utf8_share,
-    _scrapy_text,
     fetched_text,
+    scrapy_text,
 )
 from tests.support.corpus import corpus_pages
 
@@ -97,7 +97,7 @@ def test_a_worker_decodes_the_bytes_as_scrapy_does(case: str, body: bytes, heade
     """The crawl sends the body and Scrapy's encoding; what the worker decodes is Scrapy's text."""
     scrapy = HtmlResponse("http://127.0.0.1/a.html", body=body, headers=headers)
     fetched = FetchedBody(body, scrapy.encoding)
-    assert _scrapy_text(fetched) == scrapy.text
+    assert scrapy_text(fetched) == scrapy.text
     before = HtmlResponse("http://127.0.0.1/a.html", body=body, headers=headers)
     assert fetched_text(fetched) == _page_text_from_the_response(before)
 
@@ -124,4 +124,4 @@ def _page_text_from_the_response(response: HtmlResponse) -> tuple[str, str]:
 def test_a_worker_decodes_every_corpus_page_as_scrapy_does() -> None:
     for page in corpus_pages():
         scrapy = HtmlResponse(page.url, body=page.html, headers={"Content-Type": "text/html"})
-        assert _scrapy_text(FetchedBody(page.html, scrapy.encoding)) == scrapy.text, page.url
+        assert scrapy_text(FetchedBody(page.html, scrapy.encoding)) == scrapy.text, page.url
