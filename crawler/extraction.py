@@ -14,7 +14,11 @@ process has normalized ``START_AFTER_PAGES`` pages itself: the many small
 scheduled crawls (a few new articles each) never pay for it, backfills and
 big crawls do once. A crawl that already knows of that many pages to fetch
 (``expect``: a sitemap of thousands) starts the pool at its first page, and
-its own process then never imports trafilatura nor loads the models. Workers
+its own process then never imports trafilatura nor loads the models. A crawl
+known to be big before it starts (``scheduler/warm_up.py``: a source's first
+crawl, or one whose last crawl was big) starts the forkserver at once
+(``start_forkserver``), so that it loads the models on another core while the
+crawl process imports Scrapy and reads the first feeds. Workers
 do not run the crawl process's main script (the ``accords`` console script,
 which imports the whole CLI): multiprocessing would have each new worker run
 it, about half a second of CPU and its own copy of Scrapy and SQLAlchemy for
@@ -42,6 +46,7 @@ import atexit
 import ctypes
 import ctypes.util
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import sys
 import threading
@@ -137,9 +142,7 @@ class ExtractionPool:
     def _start_workers(self) -> None:
         _release_models()
         return_big_buffers_to_the_os()
-        os.environ[MAIN_SCRIPT_VARIABLE] = spawn.get_preparation_data("worker").get("init_main_from_path", "")
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(_PRELOADED)
+        context = _forkserver_context()
         # staggered, so that one worker at a time is being replaced
         self._workers = [_Worker(context, self._recycle_after, self._recycle_after * number // self.processes)
                          for number in range(self.processes)]
@@ -205,6 +208,27 @@ class _Worker:
             if channel is not None:
                 channel.close()
         self.channel, self._worn = None, []
+
+
+def start_forkserver() -> None:
+    """Start the workers' forkserver now, without waiting for it.
+
+    It imports the extraction code and loads the models (about a second of CPU) on another core while
+    this process goes on (importing Scrapy, reading the first feeds and sitemaps), and the pool's
+    workers are forked from it when the pool starts. Otherwise the pool starts it then, and its first
+    pages wait for that second. For a crawl known to be big before it starts (``accords crawl``:
+    ``scheduler/warm_up.py``).
+    """
+    _forkserver_context()
+    multiprocessing.forkserver.ensure_running()
+
+
+def _forkserver_context() -> multiprocessing.context.ForkServerContext:
+    """The forkserver context, with the modules the forkserver preloads and this process's main script."""
+    os.environ[MAIN_SCRIPT_VARIABLE] = spawn.get_preparation_data("worker").get("init_main_from_path", "")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOADED)
+    return context
 
 
 def _normalize(*args: Any, **options: Any) -> NormalizedArticle:

@@ -27,6 +27,7 @@ from scheduler._tables import render_table, shorten
 from scheduler.extract import ExtractError, as_json, as_table, extract
 from scheduler.history import NotStored, history
 from scheduler.orphans import die_with_parent_if_asked
+from scheduler.warm_up import start_extraction_early
 from storage.articles import iter_articles, iter_articles_by_story, recent_articles
 from storage.export import EXPORT_FORMATS, export_fields, export_record, export_rows, story_records, write_records
 from storage.migrate import upgrade
@@ -185,7 +186,9 @@ def cmd_crawl(config: AccordsConfig, args: argparse.Namespace) -> int:
     if args.run_id is not None and len(sources) != 1:
         raise UsageError("--run-id needs exactly one SOURCE")
     die_with_parent_if_asked()
-    upgrade(database(config.database.url).engine)
+    db = database(config.database.url)
+    upgrade(db.engine)
+    start_extraction_early(config, db, sources)
     print(f"crawling {len(sources)} source(s): {', '.join(s.name for s in sources)}", flush=True)
     done: list[SourceResult] = []
 

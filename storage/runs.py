@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from storage._upsert import insert_ignoring_conflicts
 from storage.models import CrawlRun, RunStatus, Source, utc_now
 from storage.processes import process_alive
+
+#: the statuses of a run that ended on its own and wrote its counts
+_FINISHED = (RunStatus.OK, RunStatus.FAILED)
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,20 @@ def mark_abandoned(session: Session, source_id: int | None = None) -> list[tuple
         run.error_text = "\n".join(filter(None, [f"left running: {gone}", run.error_text]))
         abandoned.append((run.id, name))
     return abandoned
+
+
+def last_pages_parsed(session: Session, names: Sequence[str]) -> dict[str, int]:
+    """Pages the last run of each source in ``names`` that ended on its own (``ok`` or ``failed``: a
+    ``timeout`` or ``abandoned`` run's process was killed before it wrote its counts) handed to extraction
+    (its ``accords/pages_parsed`` stat; its pages fetched, feeds and sitemaps included, when the stat is
+    missing). A source missing from the answer has no such run (a new source: its first crawl reads its
+    sitemaps whole)."""
+    finished = (select(func.max(CrawlRun.id)).join(Source)
+                .where(Source.name.in_(names), CrawlRun.status.in_(_FINISHED))
+                .group_by(CrawlRun.source_id))
+    rows = session.execute(select(Source.name, CrawlRun.stats, CrawlRun.pages_fetched).join(CrawlRun)
+                           .where(CrawlRun.id.in_(finished)))
+    return {name: int(stats.get("accords/pages_parsed", fetched)) for name, stats, fetched in rows}
 
 
 def this_process() -> tuple[str, int]:

@@ -200,6 +200,25 @@ def test_a_crawl_expecting_many_pages_starts_the_pool_at_once_and_never_loads_tr
     assert output.split("\n")[0] == "True True []"
 
 
+def test_a_forkserver_started_early_is_the_one_the_workers_come_from() -> None:
+    """``start_forkserver`` returns at once (the crawl process loads nothing itself), and the pool's
+    workers are then forked from that forkserver, not from one the pool starts."""
+    output = output_of_a_crawl_process("""
+        import multiprocessing.forkserver, os
+        from crawler.extraction import start_forkserver
+        start_forkserver()
+        early = multiprocessing.forkserver._forkserver._forkserver_pid
+        pool = ExtractionPool(2, start_after=0)
+        async def scenario():
+            return await asyncio.gather(*(pool._run(eval, '__import__("os").getppid()') for _ in range(4)))
+        parents = set(asyncio.run(scenario()))
+        print(early is not None, parents == {early}, multiprocessing.forkserver._forkserver._forkserver_pid == early,
+              [m for m in ('trafilatura', 'py3langid', 'numpy') if m in sys.modules])
+        pool.close()
+    """)
+    assert output.split("\n")[0] == "True True True []"
+
+
 def test_workers_load_neither_scrapy_nor_sqlalchemy() -> None:
     """The forkserver imports only what extraction needs: Scrapy, Twisted and SQLAlchemy would add
     about 45 MiB and half a second to it, shared by every worker."""

@@ -9,7 +9,7 @@ import subprocess
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun, RunStatus
-from storage.runs import ensure_source, get_run, mark_abandoned, start_run
+from storage.runs import ensure_source, get_run, last_pages_parsed, mark_abandoned, start_run
 
 
 def dead_pid() -> int:
@@ -53,3 +53,29 @@ def test_a_run_records_the_process_that_runs_it(session: Session) -> None:
     run.pid = 1  # created by the service, then taken over by the crawl process
     assert get_run(session, run_id, source) == run_id
     assert run.pid == os.getpid()
+
+
+def finished(session: Session, source_id: int, status: RunStatus, parsed: int | None, fetched: int = 0) -> None:
+    stats = {} if parsed is None else {"accords/pages_parsed": parsed}
+    session.add(CrawlRun(source_id=source_id, status=status, pages_fetched=fetched, stats=stats))
+    session.flush()
+
+
+def test_last_pages_parsed_is_the_last_finished_run_of_each_source(session: Session) -> None:
+    wire, daily, slow, stalled, old = (ensure_source(session, name, None)
+                                       for name in ("wire", "daily", "slow", "stalled", "old"))
+    ensure_source(session, "fresh", None)
+    finished(session, wire, RunStatus.OK, 2400, fetched=2403)
+    finished(session, wire, RunStatus.OK, 12, fetched=15)
+    running(session, wire, None, None)  # the service's run of the crawl now starting
+    finished(session, daily, RunStatus.OK, 3)
+    finished(session, daily, RunStatus.FAILED, 250)
+    finished(session, stalled, RunStatus.ABANDONED, None)
+    finished(session, slow, RunStatus.OK, 900)
+    finished(session, slow, RunStatus.TIMEOUT, None)  # killed: its counts were never written
+    finished(session, old, RunStatus.OK, None, fetched=31)  # a run without the stat: its pages fetched
+
+    assert last_pages_parsed(session, ["wire", "daily", "slow", "fresh", "stalled", "old", "unknown"]) == {
+        "wire": 12, "daily": 250, "slow": 900, "old": 31}
+    assert last_pages_parsed(session, ["daily"]) == {"daily": 250}
+    assert last_pages_parsed(session, []) == {}
