@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import gc
 import os
 import signal
@@ -18,7 +19,7 @@ import trafilatura.external
 
 from crawler._language import _identifier
 from crawler.analysis import load_models
-from crawler.extraction import PAGES_PER_WORKER, ExtractionCrashed, ExtractionPool, resolved_processes
+from crawler.extraction import PAGES_PER_WORKER, ExtractionCrashed, ExtractionPool, _glibc, resolved_processes
 from crawler.normalize import normalize
 from crawler.urls import QueryRules
 from storage.processes import process_alive
@@ -168,6 +169,33 @@ def test_workers_start_with_the_models_the_forkserver_loaded_and_release_the_cra
     assert (loaded, stop_words) == (1, True) and frozen > 40_000  # the preload froze its objects: about 55,000
     assert _identifier.cache_info().currsize == 0 and trafilatura.external.JT_STOPLIST is None
     assert normalize(URL, page(), {}).language == "ar"  # both load again on use
+
+
+def _big_block_from_the_heap(_url: str) -> bool:
+    """Whether a 300 KB block comes from malloc's heap once one of that size was freed (glibc's
+    default), not from a mapping of its own (``return_big_buffers_to_the_os``)."""
+    freed = bytearray(300_000)
+    del freed
+    block = bytearray(300_000)
+    address = ctypes.addressof(ctypes.c_char.from_buffer(block))
+    with open("/proc/self/maps", encoding="ascii") as maps:
+        heap = [[int(bound, 16) for bound in line.split()[0].split("-")] for line in maps
+                if line.rstrip().endswith("[heap]")]  # one line or more, as it grew
+    return any(start <= address < end for start, end in heap)
+
+
+@pytest.mark.skipif(_glibc() is None or not Path("/proc/self/maps").exists(), reason="glibc's malloc on Linux")
+def test_only_the_crawl_process_maps_each_big_block_of_its_own() -> None:
+    """The crawl process runs for the whole crawl and unmaps every big block it frees; a worker lasts
+    ``RECYCLE_AFTER_PAGES`` pages and keeps glibc's default, without a page fault per page of each block."""
+    output = output_of_a_crawl_process("""
+        from tests.crawler.test_extraction import _big_block_from_the_heap
+        pool = ExtractionPool(1, start_after=0)
+        in_worker = asyncio.run(pool._run(_big_block_from_the_heap, URL))
+        print(in_worker, _big_block_from_the_heap(URL))
+        pool.close()
+    """)
+    assert output.split("\n")[0] == "True False"
 
 
 def output_of_a_crawl_process(body: str) -> str:
