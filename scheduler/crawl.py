@@ -45,8 +45,9 @@ def crawl_settings_for(config: AccordsConfig, log_level: str, run_id: int | None
 #: allocates many short-lived containers per response (Twisted's Deferreds, asyncio's futures, Scrapy's
 #: requests and their dicts), and with the default the collector ran about 1,750 times in a 2,400-page
 #: crawl, 2 s of CPU, 1.2 s of it in full passes over the ~170,000 objects of Scrapy, Twisted and
-#: SQLAlchemy; with 10,000, about 100 times and no full pass: the crawl process's CPU fell from 4.3-4.6
-#: to 3.6-3.8 ms per page at the same peak memory (bench/README.md, twelfth round)
+#: SQLAlchemy; with 10,000 from the crawl's start, about 350 times (most while the process imports) and
+#: 0.5 s: the crawl process's CPU fell from 4.3-4.6 to 3.7-3.9 ms per page at the same peak memory
+#: (bench/README.md, twelfth round)
 GC_THRESHOLD = 10_000
 
 
