@@ -253,7 +253,8 @@ def _release_models() -> None:
 
 
 def return_big_buffers_to_the_os() -> None:
-    """Have glibc's malloc map every block of 128 KiB or more on its own and unmap it when freed.
+    """Have glibc's malloc map every block of 128 KiB or more on its own and unmap it when freed
+    (malloc still takes a block first from free space its heap already holds).
 
     By default the threshold rises to the largest block freed so far, and the pages (HTML of a few
     hundred KiB each, their parsed text) are then carved out of the heap, which fragments and keeps

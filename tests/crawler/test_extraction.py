@@ -171,12 +171,17 @@ def test_workers_start_with_the_models_the_forkserver_loaded_and_release_the_cra
     assert normalize(URL, page(), {}).language == "ar"  # both load again on use
 
 
+#: bigger than any free space a process's heap holds before: a 300 KB block once came from free space
+#: the imports had left in the crawl process's heap, where malloc takes a block of any size first
+_BIG_BLOCK_BYTES = 16_000_000
+
+
 def _big_block_from_the_heap(_url: str) -> bool:
-    """Whether a 300 KB block comes from malloc's heap once one of that size was freed (glibc's
-    default), not from a mapping of its own (``return_big_buffers_to_the_os``)."""
-    freed = bytearray(300_000)
+    """Whether a big block comes from malloc's heap once one of that size was freed (glibc's default),
+    not from a mapping of its own (``return_big_buffers_to_the_os``)."""
+    freed = bytearray(_BIG_BLOCK_BYTES)
     del freed
-    block = bytearray(300_000)
+    block = bytearray(_BIG_BLOCK_BYTES)
     address = ctypes.addressof(ctypes.c_char.from_buffer(block))
     with open("/proc/self/maps", encoding="ascii") as maps:
         heap = [[int(bound, 16) for bound in line.split()[0].split("-")] for line in maps
