@@ -171,8 +171,9 @@ def test_workers_start_with_the_models_the_forkserver_loaded_and_release_the_cra
     assert normalize(URL, page(), {}).language == "ar"  # both load again on use
 
 
-#: bigger than any free space a process's heap holds before: a 300 KB block once came from free space
-#: the imports had left in the crawl process's heap, where malloc takes a block of any size first
+#: far more than the free space the crawl process's heap holds by then (under 1 MiB in all): malloc takes a
+#: block from free space first, whatever its size, and a 300 KB block once came from space the imports had
+#: left; under the 32 MiB up to which glibc raises its threshold, so that a worker takes it from its heap
 _BIG_BLOCK_BYTES = 16_000_000
 
 
