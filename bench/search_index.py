@@ -36,6 +36,7 @@ from bench.tree import process_cpu_seconds
 from tests.support.databases import throwaway_database
 
 FULL_TEXT = importlib.import_module("storage.migrations.versions.0007_full_text_search")
+LZ4 = importlib.import_module("storage.migrations.versions.0012_lz4_text")
 #: articles per transaction, as the crawl's batches
 BATCH = 50
 #: variant → (whether the table has the search vector, the GIN index's options; None: no index)
@@ -64,17 +65,12 @@ def create_articles(connection: Connection, variant: str) -> None:
                             "description text, body text NOT NULL)"))
     if with_vector:
         connection.execute(text(vector))
-    if _has_lz4(connection):  # as migration 0012 does
-        for column in ["body", "search_vector"] if with_vector else ["body"]:
-            connection.execute(text(f"ALTER TABLE articles ALTER COLUMN {column} SET COMPRESSION lz4"))
+    if LZ4.has_lz4(connection):
+        for table, column in LZ4.COLUMNS:
+            if table == "articles" and (with_vector or column != "search_vector"):
+                connection.execute(text(f"ALTER TABLE articles ALTER COLUMN {column} SET COMPRESSION lz4"))
     if index_options is not None:
         connection.execute(text(index + index_options))
-
-
-def _has_lz4(connection: Connection) -> bool:
-    available = connection.execute(text(
-        "SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'")).scalar()
-    return available is not None and "lz4" in available
 
 
 def article_rows(bodies: Sequence[str], count: int) -> list[dict[str, str]]:

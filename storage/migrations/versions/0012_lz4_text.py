@@ -14,7 +14,7 @@ Create Date: 2026-11-29
 from __future__ import annotations
 
 from alembic import op
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 revision = '0012'
 down_revision = '0011'
@@ -25,8 +25,8 @@ depends_on = None
 COLUMNS = (("articles", "body"), ("articles", "search_vector"), ("article_versions", "body"))
 
 
-def _has_lz4() -> bool:
-    bind = op.get_bind()
+def has_lz4(bind: Connection) -> bool:
+    """Whether the database behind ``bind`` is a PostgreSQL server that can compress with lz4."""
     if bind.dialect.name != "postgresql":
         return False
     available = bind.execute(text(
@@ -35,12 +35,12 @@ def _has_lz4() -> bool:
 
 
 def upgrade() -> None:
-    if _has_lz4():
+    if has_lz4(op.get_bind()):
         for table, column in COLUMNS:
             op.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET COMPRESSION lz4")
 
 
 def downgrade() -> None:
-    if _has_lz4():
+    if has_lz4(op.get_bind()):
         for table, column in COLUMNS:
             op.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET COMPRESSION DEFAULT")
