@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -56,17 +57,29 @@ class ProcessTree:
 
 class NamedProcesses:
     """CPU time used since the first ``sample()`` by the processes named ``name`` (``/proc/PID/comm``),
-    those that start later included: a database server's backends, say."""
+    those that start later included: a database server's backends, say.
 
-    def __init__(self, name: str) -> None:
+    ``ignored``: processes of that name left out of ``cpu_seconds`` and counted in ``ignored_cpu_seconds``
+    instead (the backend serving the bench's own queries, say).
+    """
+
+    def __init__(self, name: str, ignored: frozenset[int] = frozenset()) -> None:
         self.name = name
+        self.ignored = ignored
         self._first: dict[int, float] | None = None
         self._last: dict[int, float] = {}
 
     @property
     def cpu_seconds(self) -> float:
+        return self._used(lambda pid: pid not in self.ignored)
+
+    @property
+    def ignored_cpu_seconds(self) -> float:
+        return self._used(lambda pid: pid in self.ignored)
+
+    def _used(self, counted: Callable[[int], bool]) -> float:
         first = self._first or {}
-        return sum(cpu - first.get(pid, 0.0) for pid, cpu in self._last.items())
+        return sum(cpu - first.get(pid, 0.0) for pid, cpu in self._last.items() if counted(pid))
 
     def sample(self) -> None:
         for entry in Path("/proc").iterdir():
