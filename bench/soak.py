@@ -150,7 +150,12 @@ def main() -> int:
     args = parser.parse_args()
     if not 0 < args.every <= args.runs:
         parser.error("--every must be between 1 and --runs")
-    folder = Path(tempfile.mkdtemp(prefix="accords-soak-"))
+    with tempfile.TemporaryDirectory(prefix="accords-soak-") as folder:
+        return soak(args, Path(folder))
+
+
+def soak(args: argparse.Namespace, folder: Path) -> int:
+    """Serve from ``folder`` until ``args.runs`` crawls have finished; 0 if RSS stayed within the tolerance."""
     database = folder / DATABASE
     started = time.monotonic()
     samples: list[tuple[int, int]] = []
