@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,21 @@ from tests.newsroom.fixture import Newsroom, start_newsroom
 from tests.support.databases import BACKENDS, throwaway_database
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def temporary_files_of_started_processes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """``TMPDIR`` for the processes the tests start: a folder of pytest's own, which it deletes with its old
+    runs. A crawl that a test kills on purpose cannot remove its extraction forkserver's socket folder
+    (``pymp-*``), which would otherwise stay in the system's ``/tmp`` after every run of the suite."""
+    folder = tmp_path_factory.mktemp("started-processes-tmp")
+    previous = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = previous
 
 
 @pytest.fixture(params=BACKENDS)
