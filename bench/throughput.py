@@ -259,8 +259,8 @@ def crawl(site: Site, database_url: str, processes: str, folder: Path, site_serv
     progress = []
     watcher = make_engine(database_url)
     with watcher.connect() as counting:
-        # the backend that counts the articles for the bench is left out of the server's CPU
-        server = NamedProcesses("postgres", ignored=frozenset(filter(None, [_backend_pid(counting)])))
+        counting_backend = _backend_pid(counting)  # the bench's own work: left out of the server's CPU
+        server = NamedProcesses("postgres", ignored=frozenset({counting_backend} if counting_backend else ()))
         while process.poll() is None:  # each sample reads /proc: a few ms of CPU taken from the crawl's cores
             tree.sample()
             if samples % SERVER_SAMPLE_EVERY == 0:
